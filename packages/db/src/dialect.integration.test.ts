@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dateBucket, parseJson, upsertRows } from './dialect.ts';
+import { createTestDatabase, testDialects } from './testing.ts';
+
+const dialects = await testDialects();
+
+describe.each(dialects)('dialect helpers on %s', (dialect) => {
+  let t: Awaited<ReturnType<typeof createTestDatabase>>;
+  beforeAll(async () => {
+    t = await createTestDatabase(dialect);
+  });
+  afterAll(() => t.destroy());
+
+  const spec = {
+    table: 'products',
+    key: ['stripe_product_id'],
+    update: ['name', 'raw'],
+    version: 'source_version',
+  };
+  const row = (name: string, version: number) => ({
+    stripe_product_id: 'prod_1',
+    name,
+    active: true,
+    raw: { name },
+    source_version: version,
+  });
+  const read = async () => {
+    const [rows] = await t.db.sequelize.query(
+      "SELECT name, raw, source_version FROM products WHERE stripe_product_id = 'prod_1'",
+    );
+    const r = rows[0] as { name: string; raw: unknown; source_version: number };
+    return { ...r, raw: parseJson(r.raw), source_version: Number(r.source_version) };
+  };
+
+  it('inserts, then an older version never overwrites a newer one, and an equal version does', async () => {
+    await upsertRows(t.db.sequelize, spec, [row('v2', 2000)]);
+    expect(await read()).toEqual({ name: 'v2', raw: { name: 'v2' }, source_version: 2000 });
+    await upsertRows(t.db.sequelize, spec, [row('v1', 1000)]);
+    expect(await read()).toEqual({ name: 'v2', raw: { name: 'v2' }, source_version: 2000 });
+    await upsertRows(t.db.sequelize, spec, [row('v2b', 2000)]);
+    expect(await read()).toEqual({ name: 'v2b', raw: { name: 'v2b' }, source_version: 2000 });
+    await upsertRows(t.db.sequelize, spec, [row('v3', 3000)]);
+    expect(await read()).toEqual({ name: 'v3', raw: { name: 'v3' }, source_version: 3000 });
+  });
+
+  it('upserts many rows in batches, with quotes and unicode kept as data', async () => {
+    const names = Array.from({ length: 1203 }, (_, i) => `Clínica “${i}” '); DROP TABLE products; --`);
+    await upsertRows(
+      t.db.sequelize,
+      spec,
+      names.map((name, i) => ({
+        stripe_product_id: `prod_b${i}`,
+        name,
+        active: true,
+        raw: null,
+        source_version: 1,
+      })),
+      { batchSize: 250 },
+    );
+    const [rows] = await t.db.sequelize.query(
+      "SELECT COUNT(*) AS n FROM products WHERE stripe_product_id LIKE 'prod_b%'",
+    );
+    expect(Number((rows[0] as { n: number }).n)).toBe(1203);
+    const [one] = await t.db.sequelize.query("SELECT name FROM products WHERE stripe_product_id = 'prod_b7'");
+    expect((one[0] as { name: string }).name).toBe(names[7]);
+  });
+
+  it('buckets UTC timestamps by day, ISO week (Monday) and month', async () => {
+    await t.db.models.Product.create({
+      stripe_product_id: 'prod_date',
+      name: 'd',
+      stripe_created_at: new Date('2026-03-05T23:30:00Z'),
+    });
+    const col = 'stripe_created_at';
+    const [rows] = await t.db.sequelize.query(
+      `SELECT ${dateBucket(dialect, col, 'day')} AS d, ${dateBucket(dialect, col, 'week')} AS w, ${dateBucket(dialect, col, 'month')} AS m FROM products WHERE stripe_product_id = 'prod_date'`,
+    );
+    const r = rows[0] as Record<string, unknown>;
+    const asDay = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v));
+    expect([asDay(r.d), asDay(r.w), asDay(r.m)]).toEqual(['2026-03-05', '2026-03-02', '2026-03-01']);
+  });
+});

@@ -1,0 +1,399 @@
+/**
+ * Column definitions shared by the migrations and the models, so the two cannot drift.
+ * A migration that ships must never change: later schema changes add new definitions
+ * (and a new migration) instead of editing these.
+ */
+import { DataTypes, type ModelAttributes } from 'sequelize';
+
+const { STRING, TEXT, INTEGER, BIGINT, BOOLEAN, DATE, DATEONLY, JSON: JSONTYPE } = DataTypes;
+
+const id = { type: INTEGER, primaryKey: true, autoIncrement: true };
+const stripeId = (unique = true) => ({ type: STRING(255), allowNull: false, unique });
+const money = { type: BIGINT, allowNull: true };
+/** The event/fetch time (ms) of the copy we hold; older copies never overwrite newer ones. */
+const sourceVersion = { type: BIGINT, allowNull: false, defaultValue: 0 };
+const timestamps = {
+  created_at: { type: DATE, allowNull: true },
+  updated_at: { type: DATE, allowNull: true },
+};
+
+export interface TableDefinition {
+  attributes: ModelAttributes;
+  indexes?: { name: string; fields: string[]; unique?: boolean }[];
+}
+
+/** Columns added to the plan's tables (all nullable or defaulted, so existing rows stay valid). */
+export const PLAN_TABLE_ADDITIONS_V1: Record<string, ModelAttributes> = {
+  customers: {
+    default_payment_method_id: { type: STRING(255), allowNull: true },
+    raw: { type: JSONTYPE, allowNull: true },
+    source_version: sourceVersion,
+  },
+  customer_subscriptions: {
+    quantity: { type: INTEGER, allowNull: true },
+    currency: { type: STRING(3), allowNull: true },
+    collection_method: { type: STRING(30), allowNull: true },
+    cancel_at: { type: DATE, allowNull: true },
+    start_date: { type: DATE, allowNull: true },
+    stripe_created_at: { type: DATE, allowNull: true },
+    latest_invoice_id: { type: STRING(255), allowNull: true },
+    raw: { type: JSONTYPE, allowNull: true },
+    source_version: sourceVersion,
+  },
+  customer_activity: {
+    // Which Stripe object or event produced the entry, so replays do not duplicate it.
+    source_id: { type: STRING(255), allowNull: true },
+  },
+};
+
+export const PLAN_TABLE_INDEXES_V1: Record<string, { name: string; fields: string[]; unique?: boolean }[]> = {
+  customer_activity: [{ name: 'uniq_activity_source', fields: ['source_id', 'activity_type'], unique: true }],
+};
+
+export const TABLES_V1: Record<string, TableDefinition> = {
+  products: {
+    attributes: {
+      id,
+      stripe_product_id: stripeId(),
+      name: { type: STRING(255), allowNull: true },
+      description: { type: TEXT, allowNull: true },
+      active: { type: BOOLEAN, allowNull: false, defaultValue: true },
+      metadata: { type: JSONTYPE, allowNull: true },
+      deleted: { type: BOOLEAN, allowNull: false, defaultValue: false },
+      stripe_created_at: { type: DATE, allowNull: true },
+      raw: { type: JSONTYPE, allowNull: true },
+      source_version: sourceVersion,
+      ...timestamps,
+    },
+  },
+  prices: {
+    attributes: {
+      id,
+      stripe_price_id: stripeId(),
+      stripe_product_id: { type: STRING(255), allowNull: true },
+      active: { type: BOOLEAN, allowNull: false, defaultValue: true },
+      currency: { type: STRING(3), allowNull: false },
+      unit_amount: money,
+      unit_amount_decimal: { type: STRING(64), allowNull: true },
+      type: { type: STRING(20), allowNull: false },
+      billing_scheme: { type: STRING(20), allowNull: true },
+      recurring_interval: { type: STRING(10), allowNull: true },
+      recurring_interval_count: { type: INTEGER, allowNull: true },
+      recurring_usage_type: { type: STRING(20), allowNull: true },
+      tiers_mode: { type: STRING(20), allowNull: true },
+      tiers: { type: JSONTYPE, allowNull: true },
+      nickname: { type: STRING(255), allowNull: true },
+      lookup_key: { type: STRING(255), allowNull: true },
+      metadata: { type: JSONTYPE, allowNull: true },
+      deleted: { type: BOOLEAN, allowNull: false, defaultValue: false },
+      stripe_created_at: { type: DATE, allowNull: true },
+      raw: { type: JSONTYPE, allowNull: true },
+      source_version: sourceVersion,
+      ...timestamps,
+    },
+    indexes: [{ name: 'idx_prices_product', fields: ['stripe_product_id'] }],
+  },
+  coupons: {
+    attributes: {
+      id,
+      stripe_coupon_id: stripeId(),
+      name: { type: STRING(255), allowNull: true },
+      percent_off: { type: STRING(32), allowNull: true },
+      amount_off: money,
+      currency: { type: STRING(3), allowNull: true },
+      duration: { type: STRING(20), allowNull: false },
+      duration_in_months: { type: INTEGER, allowNull: true },
+      valid: { type: BOOLEAN, allowNull: false, defaultValue: true },
+      deleted: { type: BOOLEAN, allowNull: false, defaultValue: false },
+      stripe_created_at: { type: DATE, allowNull: true },
+      raw: { type: JSONTYPE, allowNull: true },
+      source_version: sourceVersion,
+      ...timestamps,
+    },
+  },
+  subscription_items: {
+    attributes: {
+      id,
+      stripe_subscription_item_id: stripeId(),
+      stripe_subscription_id: { type: STRING(255), allowNull: false },
+      stripe_price_id: { type: STRING(255), allowNull: true },
+      stripe_product_id: { type: STRING(255), allowNull: true },
+      quantity: { type: INTEGER, allowNull: true },
+      current_period_start: { type: DATE, allowNull: true },
+      current_period_end: { type: DATE, allowNull: true },
+      deleted: { type: BOOLEAN, allowNull: false, defaultValue: false },
+      stripe_created_at: { type: DATE, allowNull: true },
+      raw: { type: JSONTYPE, allowNull: true },
+      source_version: sourceVersion,
+      ...timestamps,
+    },
+    indexes: [
+      { name: 'idx_items_subscription', fields: ['stripe_subscription_id'] },
+      { name: 'idx_items_price', fields: ['stripe_price_id'] },
+    ],
+  },
+  invoices: {
+    attributes: {
+      id,
+      stripe_invoice_id: stripeId(),
+      stripe_customer_id: { type: STRING(255), allowNull: true },
+      stripe_subscription_id: { type: STRING(255), allowNull: true },
+      number: { type: STRING(64), allowNull: true },
+      status: { type: STRING(20), allowNull: true },
+      billing_reason: { type: STRING(40), allowNull: true },
+      collection_method: { type: STRING(30), allowNull: true },
+      currency: { type: STRING(3), allowNull: false },
+      subtotal: money,
+      total: money,
+      tax: money,
+      total_discount_amount: money,
+      amount_due: money,
+      amount_paid: money,
+      amount_remaining: money,
+      attempt_count: { type: INTEGER, allowNull: true },
+      period_start: { type: DATE, allowNull: true },
+      period_end: { type: DATE, allowNull: true },
+      stripe_created_at: { type: DATE, allowNull: true },
+      finalized_at: { type: DATE, allowNull: true },
+      paid_at: { type: DATE, allowNull: true },
+      due_date: { type: DATE, allowNull: true },
+      raw: { type: JSONTYPE, allowNull: true },
+      source_version: sourceVersion,
+      ...timestamps,
+    },
+    indexes: [
+      { name: 'idx_invoices_customer', fields: ['stripe_customer_id', 'stripe_created_at'] },
+      { name: 'idx_invoices_subscription', fields: ['stripe_subscription_id'] },
+      { name: 'idx_invoices_status', fields: ['status'] },
+      { name: 'idx_invoices_created', fields: ['stripe_created_at'] },
+    ],
+  },
+  invoice_lines: {
+    attributes: {
+      id,
+      stripe_line_item_id: stripeId(),
+      stripe_invoice_id: { type: STRING(255), allowNull: false },
+      stripe_customer_id: { type: STRING(255), allowNull: true },
+      stripe_subscription_id: { type: STRING(255), allowNull: true },
+      stripe_subscription_item_id: { type: STRING(255), allowNull: true },
+      stripe_price_id: { type: STRING(255), allowNull: true },
+      stripe_product_id: { type: STRING(255), allowNull: true },
+      parent_type: { type: STRING(40), allowNull: true },
+      proration: { type: BOOLEAN, allowNull: false, defaultValue: false },
+      quantity: { type: INTEGER, allowNull: true },
+      amount: money,
+      currency: { type: STRING(3), allowNull: false },
+      discount_amount: money,
+      period_start: { type: DATE, allowNull: true },
+      period_end: { type: DATE, allowNull: true },
+      description: { type: TEXT, allowNull: true },
+      raw: { type: JSONTYPE, allowNull: true },
+      ...timestamps,
+    },
+    indexes: [
+      { name: 'idx_lines_invoice', fields: ['stripe_invoice_id'] },
+      { name: 'idx_lines_subscription', fields: ['stripe_subscription_id', 'period_start'] },
+      { name: 'idx_lines_customer', fields: ['stripe_customer_id'] },
+    ],
+  },
+  payment_methods: {
+    attributes: {
+      id,
+      stripe_payment_method_id: stripeId(),
+      stripe_customer_id: { type: STRING(255), allowNull: true },
+      type: { type: STRING(40), allowNull: false },
+      card_brand: { type: STRING(40), allowNull: true },
+      card_last4: { type: STRING(4), allowNull: true },
+      card_exp_month: { type: INTEGER, allowNull: true },
+      card_exp_year: { type: INTEGER, allowNull: true },
+      card_funding: { type: STRING(20), allowNull: true },
+      detached: { type: BOOLEAN, allowNull: false, defaultValue: false },
+      stripe_created_at: { type: DATE, allowNull: true },
+      raw: { type: JSONTYPE, allowNull: true },
+      source_version: sourceVersion,
+      ...timestamps,
+    },
+    indexes: [{ name: 'idx_pm_customer', fields: ['stripe_customer_id'] }],
+  },
+  charges: {
+    attributes: {
+      id,
+      stripe_charge_id: stripeId(),
+      stripe_customer_id: { type: STRING(255), allowNull: true },
+      stripe_payment_intent_id: { type: STRING(255), allowNull: true },
+      stripe_invoice_id: { type: STRING(255), allowNull: true },
+      amount: money,
+      amount_captured: money,
+      amount_refunded: money,
+      currency: { type: STRING(3), allowNull: false },
+      status: { type: STRING(20), allowNull: true },
+      paid: { type: BOOLEAN, allowNull: false, defaultValue: false },
+      refunded: { type: BOOLEAN, allowNull: false, defaultValue: false },
+      failure_code: { type: STRING(64), allowNull: true },
+      failure_message: { type: TEXT, allowNull: true },
+      stripe_created_at: { type: DATE, allowNull: true },
+      raw: { type: JSONTYPE, allowNull: true },
+      source_version: sourceVersion,
+      ...timestamps,
+    },
+    indexes: [
+      { name: 'idx_charges_customer', fields: ['stripe_customer_id', 'stripe_created_at'] },
+      { name: 'idx_charges_invoice', fields: ['stripe_invoice_id'] },
+    ],
+  },
+  refunds: {
+    attributes: {
+      id,
+      stripe_refund_id: stripeId(),
+      stripe_charge_id: { type: STRING(255), allowNull: true },
+      stripe_payment_intent_id: { type: STRING(255), allowNull: true },
+      amount: money,
+      currency: { type: STRING(3), allowNull: false },
+      status: { type: STRING(20), allowNull: true },
+      reason: { type: STRING(64), allowNull: true },
+      stripe_created_at: { type: DATE, allowNull: true },
+      raw: { type: JSONTYPE, allowNull: true },
+      source_version: sourceVersion,
+      ...timestamps,
+    },
+    indexes: [{ name: 'idx_refunds_charge', fields: ['stripe_charge_id'] }],
+  },
+  stripe_events: {
+    attributes: {
+      id,
+      stripe_event_id: stripeId(),
+      type: { type: STRING(100), allowNull: false },
+      api_version: { type: STRING(40), allowNull: true },
+      /** Stripe's `created`, unix seconds: the order events are processed in. */
+      stripe_created: { type: BIGINT, allowNull: false },
+      object_id: { type: STRING(255), allowNull: true },
+      object_type: { type: STRING(60), allowNull: true },
+      livemode: { type: BOOLEAN, allowNull: false, defaultValue: false },
+      payload: { type: JSONTYPE, allowNull: false },
+      /** 'webhook' or 'poll': how the event reached us. */
+      source: { type: STRING(10), allowNull: false },
+      received_at: { type: DATE, allowNull: false },
+      processed_at: { type: DATE, allowNull: true },
+      attempts: { type: INTEGER, allowNull: false, defaultValue: 0 },
+      last_error: { type: TEXT, allowNull: true },
+    },
+    indexes: [
+      { name: 'idx_events_pending', fields: ['processed_at', 'stripe_created'] },
+      { name: 'idx_events_object', fields: ['object_id'] },
+      { name: 'idx_events_type', fields: ['type'] },
+    ],
+  },
+  sync_runs: {
+    attributes: {
+      id,
+      /** full | incremental | reconcile */
+      kind: { type: STRING(20), allowNull: false },
+      /** running | succeeded | failed | interrupted */
+      status: { type: STRING(20), allowNull: false },
+      triggered_by: { type: STRING(255), allowNull: true },
+      started_at: { type: DATE, allowNull: false },
+      finished_at: { type: DATE, allowNull: true },
+      heartbeat_at: { type: DATE, allowNull: true },
+      error: { type: TEXT, allowNull: true },
+      /** Per object type: done, estimated total, rate. */
+      progress: { type: JSONTYPE, allowNull: true },
+      requests: { type: INTEGER, allowNull: false, defaultValue: 0 },
+      objects: { type: INTEGER, allowNull: false, defaultValue: 0 },
+      ...timestamps,
+    },
+    indexes: [{ name: 'idx_sync_runs_status', fields: ['status', 'started_at'] }],
+  },
+  sync_cursors: {
+    attributes: {
+      id,
+      /** Which cursor family this is, e.g. `run:42` for a backfill, `events` for event polling. */
+      scope: { type: STRING(64), allowNull: false },
+      object_type: { type: STRING(60), allowNull: false },
+      /** The `created` range [range_start, range_end) in unix seconds this cursor walks. */
+      range_start: { type: BIGINT, allowNull: false, defaultValue: 0 },
+      range_end: { type: BIGINT, allowNull: true },
+      starting_after: { type: STRING(255), allowNull: true },
+      done: { type: BOOLEAN, allowNull: false, defaultValue: false },
+      fetched: { type: INTEGER, allowNull: false, defaultValue: 0 },
+      ...timestamps,
+    },
+    indexes: [{ name: 'uniq_sync_cursor', fields: ['scope', 'object_type', 'range_start'], unique: true }],
+  },
+  mrr_movements: {
+    attributes: {
+      id,
+      movement_date: { type: DATEONLY, allowNull: false },
+      stripe_customer_id: { type: STRING(255), allowNull: false },
+      /** new | expansion | contraction | churn | reactivation */
+      movement_type: { type: STRING(20), allowNull: false },
+      /** Signed change in the customer's currency, minor units. */
+      amount: { type: BIGINT, allowNull: false },
+      currency: { type: STRING(3), allowNull: false },
+      reporting_amount: { type: BIGINT, allowNull: false },
+      reporting_currency: { type: STRING(3), allowNull: false },
+      stripe_subscription_ids: { type: JSONTYPE, allowNull: true },
+      created_at: { type: DATE, allowNull: true },
+    },
+    indexes: [
+      { name: 'idx_movements_date', fields: ['movement_date', 'movement_type'] },
+      { name: 'idx_movements_customer', fields: ['stripe_customer_id', 'movement_date'] },
+    ],
+  },
+  users: {
+    attributes: {
+      id,
+      email: { type: STRING(255), allowNull: false, unique: true },
+      name: { type: STRING(255), allowNull: true },
+      password_hash: { type: STRING(255), allowNull: true },
+      /** admin | analyst | viewer */
+      role: { type: STRING(20), allowNull: false },
+      disabled_at: { type: DATE, allowNull: true },
+      last_login_at: { type: DATE, allowNull: true },
+      ...timestamps,
+    },
+  },
+  api_tokens: {
+    attributes: {
+      id,
+      name: { type: STRING(255), allowNull: false },
+      /** api (REST/tRPC integrations) | embed (read-only widgets) */
+      kind: { type: STRING(10), allowNull: false, defaultValue: 'api' },
+      role: { type: STRING(20), allowNull: false },
+      /** The first characters of the token, to recognise it in lists; the rest is only hashed. */
+      token_prefix: { type: STRING(24), allowNull: false },
+      token_hash: { type: STRING(128), allowNull: false, unique: true },
+      allowed_origins: { type: JSONTYPE, allowNull: true },
+      expires_at: { type: DATE, allowNull: true },
+      revoked_at: { type: DATE, allowNull: true },
+      last_used_at: { type: DATE, allowNull: true },
+      created_by_user_id: { type: INTEGER, allowNull: true },
+      ...timestamps,
+    },
+  },
+  audit_log: {
+    attributes: {
+      id,
+      actor_user_id: { type: INTEGER, allowNull: true },
+      /** Who, readable: a user's email, `token:<name>`, or `system`. */
+      actor: { type: STRING(255), allowNull: false },
+      action: { type: STRING(64), allowNull: false },
+      target: { type: STRING(255), allowNull: true },
+      details: { type: JSONTYPE, allowNull: true },
+      ip: { type: STRING(64), allowNull: true },
+      user_agent: { type: STRING(255), allowNull: true },
+      created_at: { type: DATE, allowNull: false },
+    },
+    indexes: [
+      { name: 'idx_audit_created', fields: ['created_at'] },
+      { name: 'idx_audit_action', fields: ['action', 'created_at'] },
+    ],
+  },
+  settings: {
+    attributes: {
+      key: { type: STRING(100), primaryKey: true },
+      value: { type: JSONTYPE, allowNull: false },
+      updated_by: { type: STRING(255), allowNull: true },
+      ...timestamps,
+    },
+  },
+};
