@@ -1,0 +1,100 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createDatabase, ensureDatabaseExists, migrate } from '@medpro/db';
+import type { Env } from '../env.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const adminDir = path.join(repoRoot, 'apps/admin');
+const medproBin = path.join(repoRoot, 'apps/worker/bin/medpro.js');
+
+interface Service {
+  name: string;
+  child: ChildProcess;
+}
+
+/**
+ * `npm start`: everything the product needs on its embedded defaults, in one terminal.
+ * Children share this environment (with DATABASE_URL made absolute), and all stop together.
+ */
+export async function startCommand(env: Env, options: { dev: boolean }): Promise<void> {
+  const db = createDatabase(env.DATABASE_URL);
+  try {
+    await ensureDatabaseExists(db.config);
+    await migrate(db.sequelize);
+  } finally {
+    await db.close();
+  }
+  const childEnv = { ...process.env, DATABASE_URL: env.DATABASE_URL, PORT: String(env.PORT) };
+  const services: Service[] = [];
+  const run = (name: string, command: string, args: string[], cwd = repoRoot) => {
+    const child = spawn(command, args, { cwd, env: childEnv, stdio: 'inherit' });
+    services.push({ name, child });
+    return child;
+  };
+
+  run('worker', process.execPath, [medproBin, 'worker']);
+  if (options.dev) {
+    run(
+      'admin',
+      process.execPath,
+      [resolveBin('@remix-run/dev/dist/cli.js'), 'vite:dev', '--port', String(env.PORT)],
+      adminDir,
+    );
+  } else {
+    const serverBuild = path.join(adminDir, 'build/server/index.js');
+    if (!existsSync(serverBuild))
+      throw new StartError('The admin app is not built: run `npm run build` first');
+    run('admin', process.execPath, [resolveBin('@remix-run/serve/dist/cli.js'), serverBuild], adminDir);
+  }
+
+  let stopping = false;
+  const stopAll = (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    for (const s of services) if (s.child.exitCode === null) s.child.kill('SIGTERM');
+    process.exitCode = code;
+  };
+  for (const s of services) {
+    s.child.on('exit', (code, signal) => {
+      if (!stopping) {
+        console.error(`medpro: ${s.name} exited (${signal ?? `code ${code}`}); stopping everything`);
+        stopAll(code || 1);
+      }
+    });
+  }
+  process.once('SIGINT', () => stopAll(0));
+  process.once('SIGTERM', () => stopAll(0));
+
+  const url = `http://localhost:${env.PORT}`;
+  if (await waitForHttp(`http://127.0.0.1:${env.PORT}/healthz`, 120_000, () => stopping)) {
+    console.log(
+      `\n  MedPro Customer Intelligence is running: ${url}\n  Database: ${db.label}\n  Stop with Ctrl+C.\n`,
+    );
+  }
+  await Promise.all(services.map((s) => new Promise((resolve) => s.child.once('exit', resolve))));
+}
+
+export class StartError extends Error {
+  override name = 'StartError';
+}
+
+function resolveBin(specifier: string): string {
+  return createRequire(path.join(adminDir, 'package.json')).resolve(specifier);
+}
+
+async function waitForHttp(url: string, timeoutMs: number, cancelled: () => boolean): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !cancelled()) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return false;
+}

@@ -1,0 +1,28 @@
+import { defaultDatabaseUrl } from '@medpro/db';
+import { z } from 'zod';
+
+/** The worker's environment, read and validated once; nothing else reads process.env. */
+const schema = z.object({
+  DATABASE_URL: z.string().min(1).optional(),
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** e.g. http://127.0.0.1:12111 to point the sync at stripe-sim. */
+  STRIPE_API_BASE: z.url().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof schema> & { DATABASE_URL: string };
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new EnvError(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  return { ...parsed.data, DATABASE_URL: parsed.data.DATABASE_URL ?? defaultDatabaseUrl() };
+}
+
+export class EnvError extends Error {
+  override name = 'EnvError';
+}
