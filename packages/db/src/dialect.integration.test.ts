@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dateBucket, parseJson, upsertRows } from './dialect.ts';
+import { dateBucket, parseJson, toDate, upsertRows } from './dialect.ts';
 import { createTestDatabase, testDialects } from './testing.ts';
 
 const dialects = await testDialects();
@@ -78,5 +78,23 @@ describe.each(dialects)('dialect helpers on %s', (dialect) => {
     const r = rows[0] as Record<string, unknown>;
     const asDay = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v));
     expect([asDay(r.d), asDay(r.w), asDay(r.m)]).toEqual(['2026-03-05', '2026-03-02', '2026-03-01']);
+  });
+});
+
+describe('toDate', () => {
+  it.each([
+    ['2026-01-02 03:04:05.678 +00:00', '2026-01-02T03:04:05.678Z'],
+    ['2026-01-02 03:04:05', '2026-01-02T03:04:05.000Z'],
+    ['2026-01-02', '2026-01-02T00:00:00.000Z'],
+  ])('reads SQLite text %s as UTC', (text, iso) => {
+    expect(toDate(text)?.toISOString()).toBe(iso);
+  });
+  it('passes Dates through and maps empty to null', () => {
+    const d = new Date();
+    expect(toDate(d)).toBe(d);
+    expect(toDate(null)).toBeNull();
+  });
+  it('refuses garbage loudly', () => {
+    expect(() => toDate('yesterday-ish')).toThrow(/Unreadable date/);
   });
 });

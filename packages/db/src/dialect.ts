@@ -133,3 +133,20 @@ export async function upsertRows(
     await sequelize.query(sql, { replacements, transaction: options.transaction ?? null });
   }
 }
+
+/**
+ * Raw queries return dates as Date (MySQL) or as text such as '2026-01-02 03:04:05.678 +00:00'
+ * (SQLite); this reads either as a UTC Date.
+ */
+export function toDate(value: unknown): Date | null {
+  if (value === null || value === undefined || value === '') return null;
+  if (value instanceof Date) return value;
+  if (typeof value === 'number') return new Date(value);
+  const text = String(value).trim();
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(text)
+    ? `${text}T00:00:00Z`
+    : text.replace(' ', 'T').replace(/ ?\+00:00$/, 'Z').replace(/(\d)$/, '$1Z');
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) throw new Error(`Unreadable date from the database: ${text}`);
+  return date;
+}

@@ -2,7 +2,8 @@
  * The plan's DDL (customer-dashboard-plan.md, "Database Schema Design"), verbatim for MySQL.
  * Production `medpro_admin` databases were created with it, so the first migration is this
  * DDL with IF NOT EXISTS: a fresh database ends up exactly like production, and a production
- * database is left untouched. SQLite gets a faithful translation (its index names are global).
+ * database is left untouched. SQLite gets a faithful translation: index names are global
+ * there, and TIMESTAMP is spelled DATETIME (same affinity) so the driver parses it as a date.
  */
 export const PLAN_TABLES = [
   'customers',
@@ -122,14 +123,14 @@ export const PLAN_DDL_SQLITE = [
     address_postal_code VARCHAR(20),
     address_country VARCHAR(2),
     metadata JSON,
-    created_at TIMESTAMP,
-    updated_at TIMESTAMP,
-    stripe_created_at TIMESTAMP,
+    created_at DATETIME,
+    updated_at DATETIME,
+    stripe_created_at DATETIME,
     currency VARCHAR(3),
     deleted BOOLEAN DEFAULT FALSE,
     delinquent BOOLEAN DEFAULT FALSE,
     balance INT DEFAULT 0,
-    last_sync_at TIMESTAMP
+    last_sync_at DATETIME
   )`,
   'CREATE INDEX IF NOT EXISTS idx_email ON customers (email)',
   'CREATE INDEX IF NOT EXISTS idx_created ON customers (stripe_created_at)',
@@ -141,16 +142,16 @@ export const PLAN_DDL_SQLITE = [
     stripe_price_id VARCHAR(255),
     stripe_product_id VARCHAR(255),
     status VARCHAR(50),
-    current_period_start TIMESTAMP,
-    current_period_end TIMESTAMP,
+    current_period_start DATETIME,
+    current_period_end DATETIME,
     cancel_at_period_end BOOLEAN DEFAULT FALSE,
-    canceled_at TIMESTAMP NULL,
-    ended_at TIMESTAMP NULL,
-    trial_start TIMESTAMP NULL,
-    trial_end TIMESTAMP NULL,
+    canceled_at DATETIME NULL,
+    ended_at DATETIME NULL,
+    trial_start DATETIME NULL,
+    trial_end DATETIME NULL,
     metadata JSON,
-    created_at TIMESTAMP,
-    updated_at TIMESTAMP
+    created_at DATETIME,
+    updated_at DATETIME
   )`,
   'CREATE INDEX IF NOT EXISTS idx_customer ON customer_subscriptions (stripe_customer_id)',
   'CREATE INDEX IF NOT EXISTS idx_status ON customer_subscriptions (status)',
@@ -164,11 +165,11 @@ export const PLAN_DDL_SQLITE = [
     active_subscription_count INT DEFAULT 0,
     lifetime_value INT DEFAULT 0,
     average_order_value INT DEFAULT 0,
-    last_payment_date TIMESTAMP NULL,
+    last_payment_date DATETIME NULL,
     churn_risk_score DECIMAL(3,2),
     health_score INT,
-    created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
-    updated_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
+    created_at DATETIME DEFAULT CURRENT_TIMESTAMP,
+    updated_at DATETIME DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT unique_customer_date UNIQUE (stripe_customer_id, metric_date)
   )`,
   'CREATE INDEX IF NOT EXISTS idx_metrics_date ON customer_metrics (metric_date)',
@@ -176,10 +177,10 @@ export const PLAN_DDL_SQLITE = [
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     stripe_customer_id VARCHAR(255) NOT NULL REFERENCES customers (stripe_customer_id),
     activity_type VARCHAR(50),
-    activity_date TIMESTAMP,
+    activity_date DATETIME,
     description TEXT,
     metadata JSON,
-    created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP
+    created_at DATETIME DEFAULT CURRENT_TIMESTAMP
   )`,
   'CREATE INDEX IF NOT EXISTS idx_customer_date ON customer_activity (stripe_customer_id, activity_date)',
   'CREATE INDEX IF NOT EXISTS idx_type ON customer_activity (activity_type)',
@@ -193,7 +194,7 @@ export const PLAN_DDL_SQLITE = [
     average_revenue_per_customer INT DEFAULT 0,
     new_subscriptions INT DEFAULT 0,
     canceled_subscriptions INT DEFAULT 0,
-    created_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP,
+    created_at DATETIME DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT unique_date UNIQUE (date)
   )`,
   'CREATE INDEX IF NOT EXISTS idx_analytics_date ON customer_analytics_daily (date)',

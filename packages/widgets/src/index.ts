@@ -1,0 +1,1 @@
+export { DEFAULT_LOCALE, formatDate, formatMoney } from './format.ts';
