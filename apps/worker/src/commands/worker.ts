@@ -11,9 +11,12 @@ export async function workerCommand(env: Env): Promise<void> {
   if (applied.length) log.info({ applied }, 'migrated');
   log.info({ database: db.label }, 'worker ready');
 
+  // Until the schedules below own timers of their own, this keeps the event loop alive.
+  const alive = setInterval(() => {}, 60_000);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info({ signal }, 'worker stopping');
+      clearInterval(alive);
       resolve();
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
