@@ -145,7 +145,10 @@ export function toDate(value: unknown): Date | null {
   const text = String(value).trim();
   const iso = /^\d{4}-\d{2}-\d{2}$/.test(text)
     ? `${text}T00:00:00Z`
-    : text.replace(' ', 'T').replace(/ ?\+00:00$/, 'Z').replace(/(\d)$/, '$1Z');
+    : text
+        .replace(' ', 'T')
+        .replace(/ ?\+00:00$/, 'Z')
+        .replace(/(\d)$/, '$1Z');
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) throw new Error(`Unreadable date from the database: ${text}`);
   return date;

@@ -1,5 +1,5 @@
 import { DataTypes, type Model, type ModelAttributes, type ModelStatic, type Sequelize } from 'sequelize';
-import { PLAN_TABLE_ADDITIONS_V1, TABLES_V1 } from './schema.ts';
+import { PLAN_TABLE_ADDITIONS_V1, PLAN_TABLE_ADDITIONS_V2, TABLES_V1, TABLES_V2 } from './schema.ts';
 
 const { STRING, TEXT, INTEGER, BOOLEAN, DATE, DATEONLY, DECIMAL, JSON: JSONTYPE } = DataTypes;
 type Json = unknown;
@@ -31,6 +31,16 @@ export interface CustomerRow {
   default_payment_method_id: string | null;
   raw: Json;
   source_version: number;
+  // Current figures, kept by the analytics engine.
+  mrr: number;
+  mrr_reporting: number;
+  subscription_status: 'active' | 'past_due' | 'trialing' | 'canceled' | 'none' | string;
+  active_subscription_count: number;
+  lifetime_value: number;
+  health_score: number | null;
+  churn_risk_score: number | null;
+  first_mrr_date: string | null;
+  metrics_updated_at: Date | null;
 }
 
 export interface CustomerSubscriptionRow {
@@ -75,6 +85,19 @@ export interface CustomerMetricsRow {
   health_score: number | null;
   created_at: Date | null;
   updated_at: Date | null;
+  mrr: number;
+  mrr_reporting: number;
+  currency: string | null;
+  health_factors: ScoreFactor[] | null;
+  churn_risk_factors: ScoreFactor[] | null;
+}
+
+/** One factor behind a health or churn-risk score, as stored for "why". */
+export interface ScoreFactor {
+  factor: string;
+  value: number | string | boolean | null;
+  impact: number;
+  label: string;
 }
 
 export interface CustomerActivityRow {
@@ -99,6 +122,36 @@ export interface CustomerAnalyticsDailyRow {
   new_subscriptions: number;
   canceled_subscriptions: number;
   created_at: Date | null;
+  reporting_currency: string | null;
+  mrr: number;
+  new_mrr: number;
+  expansion_mrr: number;
+  contraction_mrr: number;
+  churned_mrr: number;
+  reactivation_mrr: number;
+  reactivated_customers: number;
+  trialing_customers: number;
+}
+
+export interface CustomerMrrSpanRow {
+  id: number;
+  stripe_customer_id: string;
+  start_date: string;
+  end_date: string | null;
+  mrr: number;
+  currency: string;
+  mrr_reporting: number;
+  stripe_subscription_ids: string[] | null;
+}
+
+export interface SessionRow {
+  id: string;
+  user_id: number;
+  expires_at: Date;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: Date | null;
+  updated_at: Date | null;
 }
 
 export interface UserRow {
@@ -198,6 +251,7 @@ const planAttributes = {
     balance: { type: INTEGER, defaultValue: 0 },
     last_sync_at: DATE,
     ...PLAN_TABLE_ADDITIONS_V1.customers,
+    ...PLAN_TABLE_ADDITIONS_V2.customers,
   },
   customer_subscriptions: {
     id: { type: INTEGER, primaryKey: true, autoIncrement: true },
@@ -232,6 +286,7 @@ const planAttributes = {
     health_score: INTEGER,
     created_at: DATE,
     updated_at: DATE,
+    ...PLAN_TABLE_ADDITIONS_V2.customer_metrics,
   },
   customer_activity: {
     id: { type: INTEGER, primaryKey: true, autoIncrement: true },
@@ -254,6 +309,7 @@ const planAttributes = {
     new_subscriptions: { type: INTEGER, defaultValue: 0 },
     canceled_subscriptions: { type: INTEGER, defaultValue: 0 },
     created_at: DATE,
+    ...PLAN_TABLE_ADDITIONS_V2.customer_analytics_daily,
   },
 } satisfies Record<string, ModelAttributes>;
 
@@ -276,7 +332,7 @@ function define<T extends object>(
 type AnyRow = Record<string, unknown>;
 
 export function defineModels(sequelize: Sequelize) {
-  const t = (name: keyof typeof TABLES_V1) => TABLES_V1[name]!.attributes;
+  const t = (name: string) => (TABLES_V1[name] ?? TABLES_V2[name])!.attributes;
   return {
     Customer: define<CustomerRow>(sequelize, 'customers', planAttributes.customers),
     CustomerSubscription: define<CustomerSubscriptionRow>(
@@ -316,6 +372,9 @@ export function defineModels(sequelize: Sequelize) {
     ApiToken: define<ApiTokenRow>(sequelize, 'api_tokens', t('api_tokens')),
     AuditLog: define<AnyRow>(sequelize, 'audit_log', t('audit_log')),
     Setting: define<SettingRow>(sequelize, 'settings', t('settings')),
+    CustomerMrrSpan: define<CustomerMrrSpanRow>(sequelize, 'customer_mrr_spans', t('customer_mrr_spans')),
+    JobLease: define<AnyRow>(sequelize, 'job_leases', t('job_leases')),
+    Session: define<SessionRow>(sequelize, 'sessions', t('sessions')),
   };
 }
 

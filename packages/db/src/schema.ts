@@ -397,3 +397,99 @@ export const TABLES_V1: Record<string, TableDefinition> = {
     },
   },
 };
+
+/**
+ * V2: what the analytics engine computes, stored where reads are cheap.
+ * `customers` gets the customer's *current* figures (denormalised from customer_metrics and
+ * the MRR history) so the customer list can filter and sort 100k rows on indexes.
+ */
+export const PLAN_TABLE_ADDITIONS_V2: Record<string, ModelAttributes> = {
+  customers: {
+    /** Current MRR in the customer's currency and in the reporting currency, minor units. */
+    mrr: { type: BIGINT, allowNull: false, defaultValue: 0 },
+    mrr_reporting: { type: BIGINT, allowNull: false, defaultValue: 0 },
+    /** The customer's most significant subscription status: active, past_due, trialing, canceled, none. */
+    subscription_status: { type: STRING(20), allowNull: false, defaultValue: 'none' },
+    active_subscription_count: { type: INTEGER, allowNull: false, defaultValue: 0 },
+    lifetime_value: { type: BIGINT, allowNull: false, defaultValue: 0 },
+    health_score: { type: INTEGER, allowNull: true },
+    churn_risk_score: { type: DataTypes.DECIMAL(3, 2), allowNull: true },
+    /** The day of the customer's first MRR (their cohort), UTC. */
+    first_mrr_date: { type: DATEONLY, allowNull: true },
+    metrics_updated_at: { type: DATE, allowNull: true },
+  },
+  customer_metrics: {
+    mrr: { type: BIGINT, allowNull: false, defaultValue: 0 },
+    mrr_reporting: { type: BIGINT, allowNull: false, defaultValue: 0 },
+    currency: { type: STRING(3), allowNull: true },
+    /** [{factor, value, impact, label}] behind health_score and churn_risk_score, so the UI can say why. */
+    health_factors: { type: JSONTYPE, allowNull: true },
+    churn_risk_factors: { type: JSONTYPE, allowNull: true },
+  },
+  customer_analytics_daily: {
+    reporting_currency: { type: STRING(3), allowNull: true },
+    mrr: { type: BIGINT, allowNull: false, defaultValue: 0 },
+    new_mrr: { type: BIGINT, allowNull: false, defaultValue: 0 },
+    expansion_mrr: { type: BIGINT, allowNull: false, defaultValue: 0 },
+    contraction_mrr: { type: BIGINT, allowNull: false, defaultValue: 0 },
+    churned_mrr: { type: BIGINT, allowNull: false, defaultValue: 0 },
+    reactivation_mrr: { type: BIGINT, allowNull: false, defaultValue: 0 },
+    reactivated_customers: { type: INTEGER, allowNull: false, defaultValue: 0 },
+    trialing_customers: { type: INTEGER, allowNull: false, defaultValue: 0 },
+  },
+};
+
+export const PLAN_TABLE_INDEXES_V2: Record<string, { name: string; fields: string[]; unique?: boolean }[]> = {
+  customers: [
+    { name: 'idx_customers_status', fields: ['subscription_status', 'mrr_reporting'] },
+    { name: 'idx_customers_mrr', fields: ['mrr_reporting'] },
+    { name: 'idx_customers_health', fields: ['health_score'] },
+    { name: 'idx_customers_cohort', fields: ['first_mrr_date'] },
+    { name: 'idx_customers_name', fields: ['name'] },
+  ],
+};
+
+export const TABLES_V2: Record<string, TableDefinition> = {
+  /**
+   * A customer's MRR history as spans of constant MRR: [start_date, end_date) with
+   * end_date NULL while open. One row per customer and subscription change, not per day.
+   */
+  customer_mrr_spans: {
+    attributes: {
+      id,
+      stripe_customer_id: { type: STRING(255), allowNull: false },
+      start_date: { type: DATEONLY, allowNull: false },
+      end_date: { type: DATEONLY, allowNull: true },
+      mrr: { type: BIGINT, allowNull: false },
+      currency: { type: STRING(3), allowNull: false },
+      mrr_reporting: { type: BIGINT, allowNull: false },
+      /** The subscriptions contributing to this span, for "explain this number". */
+      stripe_subscription_ids: { type: JSONTYPE, allowNull: true },
+    },
+    indexes: [
+      { name: 'idx_spans_customer', fields: ['stripe_customer_id', 'start_date'] },
+      { name: 'idx_spans_dates', fields: ['start_date', 'end_date'] },
+    ],
+  },
+  /** Leases so that several workers never run the same job at once; expired leases are taken over. */
+  job_leases: {
+    attributes: {
+      name: { type: STRING(100), primaryKey: true },
+      holder: { type: STRING(255), allowNull: false },
+      expires_at: { type: DATE, allowNull: false },
+      ...timestamps,
+    },
+  },
+  /** Server-side sessions of the admin app (the cookie holds only a random id). */
+  sessions: {
+    attributes: {
+      id: { type: STRING(64), primaryKey: true },
+      user_id: { type: INTEGER, allowNull: false },
+      expires_at: { type: DATE, allowNull: false },
+      ip: { type: STRING(64), allowNull: true },
+      user_agent: { type: STRING(255), allowNull: true },
+      ...timestamps,
+    },
+    indexes: [{ name: 'idx_sessions_user', fields: ['user_id'] }],
+  },
+};

@@ -1,9 +1,12 @@
-import type { QueryInterface, Sequelize } from 'sequelize';
+import type { ModelAttributes, QueryInterface, Sequelize } from 'sequelize';
 import { SequelizeStorage, Umzug } from 'umzug';
 import {
   PLAN_TABLE_ADDITIONS_V1,
+  PLAN_TABLE_ADDITIONS_V2,
   PLAN_TABLE_INDEXES_V1,
+  PLAN_TABLE_INDEXES_V2,
   TABLES_V1,
+  TABLES_V2,
   type TableDefinition,
 } from '../schema.ts';
 import { PLAN_DDL_MYSQL, PLAN_DDL_SQLITE } from './plan-ddl.ts';
@@ -28,19 +31,32 @@ const MIGRATIONS = [
   {
     name: '0002-mirror-and-product-tables',
     async up({ context: { queryInterface } }: { context: MigrationContext }) {
-      for (const [table, columns] of Object.entries(PLAN_TABLE_ADDITIONS_V1)) {
-        const existing = await queryInterface.describeTable(table);
-        for (const [column, spec] of Object.entries(columns)) {
-          if (!(column in existing)) await queryInterface.addColumn(table, column, spec);
-        }
-      }
-      for (const [table, indexes] of Object.entries(PLAN_TABLE_INDEXES_V1)) {
-        await addMissingIndexes(queryInterface, table, indexes);
-      }
+      await addMissingColumns(queryInterface, PLAN_TABLE_ADDITIONS_V1, PLAN_TABLE_INDEXES_V1);
       await createMissingTables(queryInterface, TABLES_V1);
     },
   },
+  {
+    name: '0003-analytics-read-models-leases-sessions',
+    async up({ context: { queryInterface } }: { context: MigrationContext }) {
+      await addMissingColumns(queryInterface, PLAN_TABLE_ADDITIONS_V2, PLAN_TABLE_INDEXES_V2);
+      await createMissingTables(queryInterface, TABLES_V2);
+    },
+  },
 ];
+
+async function addMissingColumns(
+  qi: QueryInterface,
+  additions: Record<string, ModelAttributes>,
+  indexes: Record<string, NonNullable<TableDefinition['indexes']>>,
+) {
+  for (const [table, columns] of Object.entries(additions)) {
+    const existing = await qi.describeTable(table);
+    for (const [column, spec] of Object.entries(columns)) {
+      if (!(column in existing)) await qi.addColumn(table, column, spec);
+    }
+  }
+  for (const [table, list] of Object.entries(indexes)) await addMissingIndexes(qi, table, list);
+}
 
 async function createMissingTables(qi: QueryInterface, tables: Record<string, TableDefinition>) {
   const existing = new Set((await qi.showAllTables()).map((t) => String(t).toLowerCase()));

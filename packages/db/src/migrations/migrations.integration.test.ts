@@ -37,6 +37,9 @@ const NEW_TABLES = [
   'api_tokens',
   'audit_log',
   'settings',
+  'customer_mrr_spans',
+  'job_leases',
+  'sessions',
 ];
 
 async function tableNames(db: Database): Promise<string[]> {
