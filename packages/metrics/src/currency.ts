@@ -38,9 +38,13 @@ export function convertMinor(amountMinor: number, rate: string | undefined | nul
   return roundDiv(BigInt(amountMinor) * rate4, 10_000n);
 }
 
-/** Math.round(a / b) for b > 0, exact. */
+/** Math.round(a / b) for b > 0, exact; throws if the result is not a safe integer. */
 function roundDiv(a: bigint, b: bigint): number {
-  return Number(floorDiv(2n * a + b, 2n * b));
+  const q = floorDiv(2n * a + b, 2n * b);
+  if (q > BigInt(Number.MAX_SAFE_INTEGER) || q < BigInt(Number.MIN_SAFE_INTEGER)) {
+    throw new RangeError(`Converted amount ${q} is not a safe integer`);
+  }
+  return Number(q);
 }
 
 /** Stripe's zero-decimal currencies (amounts are whole units). */

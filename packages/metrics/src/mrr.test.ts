@@ -8,7 +8,12 @@ import { mrrOnDay, subscriptionMrrSpans } from './spans.ts';
 const DAY = '2024-06-15';
 const USD: MetricSettings = normalizeMetricSettings({ reportingCurrency: 'USD' });
 
-function price(unit_amount: number, interval: Interval, interval_count = 1, extra: Partial<PriceInput> = {}): PriceInput {
+function price(
+  unit_amount: number,
+  interval: Interval,
+  interval_count = 1,
+  extra: Partial<PriceInput> = {},
+): PriceInput {
   return { currency: 'usd', unit_amount, interval, interval_count, ...extra };
 }
 
@@ -16,7 +21,8 @@ function subWith(p: PriceInput, quantity = 1, extra: Partial<SubscriptionInput> 
   return { status: 'active', items: [{ price: p, quantity }], ...extra };
 }
 
-const mrr = (s: SubscriptionInput, day = DAY, settings: MetricSettings = USD) => subscriptionMrr(s, day, settings).mrrMinor;
+const mrr = (s: SubscriptionInput, day = DAY, settings: MetricSettings = USD) =>
+  subscriptionMrr(s, day, settings).mrrMinor;
 
 describe('worked examples (docs/metrics.md)', () => {
   it('$1,200/year → $100 MRR', () => {
@@ -83,7 +89,10 @@ describe('normalisation and rounding', () => {
   });
 
   it('uses unit_amount_decimal when unit_amount is null', () => {
-    const s = subWith({ currency: 'usd', unit_amount: null, unit_amount_decimal: '0.5', interval: 'month' }, 3);
+    const s = subWith(
+      { currency: 'usd', unit_amount: null, unit_amount_decimal: '0.5', interval: 'month' },
+      3,
+    );
     expect(mrr(s)).toBe(2); // 1.5 → 2 (Math.round)
   });
 
@@ -95,7 +104,10 @@ describe('normalisation and rounding', () => {
   it('excludes metered items', () => {
     const s: SubscriptionInput = {
       status: 'active',
-      items: [{ price: price(1_000, 'month') }, { price: price(5, 'month', 1, { usage_type: 'metered' }), quantity: null }],
+      items: [
+        { price: price(1_000, 'month') },
+        { price: price(5, 'month', 1, { usage_type: 'metered' }), quantity: null },
+      ],
     };
     expect(mrr(s)).toBe(1_000);
   });
@@ -178,11 +190,19 @@ describe('status rules', () => {
     expect(mrr(s, '2024-06-14')).toBe(0);
     expect(mrr(s, '2024-06-15')).toBe(1_000);
     expect(mrr(s, '2024-06-19')).toBe(1_000);
-    expect(subscriptionMrr(s, '2024-06-20', USD)).toMatchObject({ mrrMinor: 0, state: 'churned', reason: 'ended' });
+    expect(subscriptionMrr(s, '2024-06-20', USD)).toMatchObject({
+      mrrMinor: 0,
+      state: 'churned',
+      reason: 'ended',
+    });
   });
 
   it('a canceled subscription evaluated before it ended counted then', () => {
-    const s = subWith(price(1_000, 'month'), 1, { status: 'canceled', start_date: '2024-01-01', ended_at: '2024-07-01' });
+    const s = subWith(price(1_000, 'month'), 1, {
+      status: 'canceled',
+      start_date: '2024-01-01',
+      ended_at: '2024-07-01',
+    });
     expect(mrr(s, '2024-06-30')).toBe(1_000);
     expect(mrr(s, '2024-07-01')).toBe(0);
   });
@@ -204,7 +224,10 @@ describe('past_due churn after N days', () => {
   it('N = 30: counts through day 29, churned from day 30 (dated since + 30)', () => {
     const settings = { ...USD, pastDueChurnAfterDays: 30 };
     expect(mrr(s, '2024-01-30', settings)).toBe(1_000);
-    expect(subscriptionMrr(s, '2024-01-31', settings)).toMatchObject({ mrrMinor: 0, reason: 'past_due_too_long' });
+    expect(subscriptionMrr(s, '2024-01-31', settings)).toMatchObject({
+      mrrMinor: 0,
+      reason: 'past_due_too_long',
+    });
   });
 
   it('spans date the churn at since + N', () => {
@@ -225,13 +248,19 @@ describe('cancel_at_period_end', () => {
   it('period_end (default): counts until the period ends, churn dated at the end', () => {
     expect(mrr(s, '2024-06-25')).toBe(1_000);
     expect(mrr(s, '2024-07-09')).toBe(1_000);
-    expect(subscriptionMrr(s, '2024-07-10', USD)).toMatchObject({ mrrMinor: 0, reason: 'cancel_at_period_end' });
+    expect(subscriptionMrr(s, '2024-07-10', USD)).toMatchObject({
+      mrrMinor: 0,
+      reason: 'cancel_at_period_end',
+    });
   });
 
   it('immediately: churn on the day the cancellation is scheduled', () => {
     const settings = { ...USD, cancelAtPeriodEndMode: 'immediately' as const };
     expect(mrr(s, '2024-06-19', settings)).toBe(1_000);
-    expect(subscriptionMrr(s, '2024-06-20', settings)).toMatchObject({ mrrMinor: 0, reason: 'cancellation_scheduled' });
+    expect(subscriptionMrr(s, '2024-06-20', settings)).toMatchObject({
+      mrrMinor: 0,
+      reason: 'cancellation_scheduled',
+    });
   });
 
   it('cancel_at on a specific day churns that day', () => {
@@ -278,11 +307,15 @@ describe('discounts', () => {
 
   it('amount_off is per invoice, normalised by the billing interval; MRR never below 0', () => {
     const yearly = subWith(price(120_000, 'year'), 1, {
-      discounts: [{ coupon: { amount_off: 12_000, currency: 'usd', duration: 'forever' }, start: '2024-01-01' }],
+      discounts: [
+        { coupon: { amount_off: 12_000, currency: 'usd', duration: 'forever' }, start: '2024-01-01' },
+      ],
     });
     expect(mrr(yearly)).toBe(9_000);
     const big = subWith(price(1_000, 'month'), 1, {
-      discounts: [{ coupon: { amount_off: 5_000, currency: 'usd', duration: 'forever' }, start: '2024-01-01' }],
+      discounts: [
+        { coupon: { amount_off: 5_000, currency: 'usd', duration: 'forever' }, start: '2024-01-01' },
+      ],
     });
     expect(mrr(big)).toBe(0);
   });
@@ -329,7 +362,9 @@ describe('reporting currency', () => {
 
   it('throws a clear error on a missing rate', () => {
     const s = subWith({ ...price(1_000, 'month'), currency: 'eur' });
-    expect(() => subscriptionMrr(s, DAY, DEFAULT_METRIC_SETTINGS)).toThrow(/Missing exchange rate for EUR → BRL/);
+    expect(() => subscriptionMrr(s, DAY, DEFAULT_METRIC_SETTINGS)).toThrow(
+      /Missing exchange rate for EUR → BRL/,
+    );
   });
 });
 
@@ -341,7 +376,9 @@ describe('subscriptionMrrSpans', () => {
       current_period_start: '2024-05-31',
       current_period_end: '2024-06-30',
       cancel_at_period_end: true,
-      discounts: [{ coupon: { percent_off: 25, duration: 'repeating', duration_in_months: 2 }, start: '2024-03-05' }],
+      discounts: [
+        { coupon: { percent_off: 25, duration: 'repeating', duration_in_months: 2 }, start: '2024-03-05' },
+      ],
     });
     const from = '2024-01-01';
     const to = '2024-08-01';

@@ -141,6 +141,9 @@ export function subscriptionChangeDays(
 /**
  * The subscription's MRR in the REPORTING currency over [from, to) as spans (minor units).
  * Equivalent to evaluating `subscriptionMrr` on every day, but only evaluates change days.
+ * `to` is the evaluation horizon (typically today + 1), not an end of the subscription: the last
+ * span is left open (end null) so the horizon is never mistaken for churn. Call it again with a
+ * later horizon to extend the series.
  */
 export function subscriptionMrrSpans(
   sub: SubscriptionInput,
@@ -152,7 +155,7 @@ export function subscriptionMrrSpans(
   const out: MrrSpan[] = [];
   for (let i = 0; i < days.length; i++) {
     const day = days[i]!;
-    out.push([day, days[i + 1] ?? to, subscriptionMrr(sub, day, settings).reportingMrrMinor]);
+    out.push([day, days[i + 1] ?? null, subscriptionMrr(sub, day, settings).reportingMrrMinor]);
   }
   return normalizeSpans(out);
 }
