@@ -5,6 +5,7 @@ import {
   arr,
   computeAccountLtv,
   computeAccountMetrics,
+  computeAccountSeries,
   customerChurnRate,
   grossMrrChurnRate,
   netMrrChurnRate,
@@ -283,5 +284,30 @@ describe('netRevenueCollected', () => {
   it('rejects non-integer amounts', () => {
     expect(() => netRevenueCollected([{ status: 'paid', total: 1.5, currency: 'BRL' }])).toThrow(/integers/);
     expect(() => netRevenueCollected([], [{ amount: -1, currency: 'BRL' }])).toThrow(/non-negative/);
+  });
+});
+
+describe('computeAccountSeries', () => {
+  it('one metrics object per bucket whose movements add up to the whole range', () => {
+    const customers = [
+      { customerId: 'a', spans: [['2024-01-03', '2024-02-20', 1_000]] as const },
+      { customerId: 'b', spans: [['2024-01-20', null, 2_500]] as const },
+    ];
+    const weeks = computeAccountSeries(customers, '2024-01-01', '2024-03-01', 'week');
+    expect(weeks[0]).toMatchObject({
+      key: '2024-01-01',
+      start: '2024-01-01',
+      end: '2024-01-08',
+      newCustomers: 1,
+    });
+    expect(weeks.at(-1)).toMatchObject({ key: '2024-02-26', end: '2024-03-01' });
+    const whole = computeAccountMetrics(customers, '2024-01-01', '2024-03-01');
+    expect(weeks.reduce((a, w) => a + w.movements.net, 0)).toBe(whole.movements.net);
+    expect(weeks.reduce((a, w) => a + w.churnedCustomers, 0)).toBe(1);
+    const months = computeAccountSeries(customers, '2024-01-01', '2024-03-01', 'month');
+    expect(months.map((m) => [m.key, m.mrrAtEnd])).toEqual([
+      ['2024-01-01', 3_500],
+      ['2024-02-01', 2_500],
+    ]);
   });
 });

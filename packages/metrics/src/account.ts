@@ -4,7 +4,16 @@
  * last day). Every ratio returns null when its denominator is 0 (nothing to divide by — the UI
  * shows "—"), never Infinity or NaN. Ratios are plain fractions (0.1 = 10 %).
  */
-import { addDays, addMonths, assertDay, type Day, minDay, monthStart } from './dates.ts';
+import {
+  addDays,
+  addMonths,
+  assertDay,
+  type Day,
+  type Granularity,
+  minDay,
+  monthStart,
+  periodBuckets,
+} from './dates.ts';
 import {
   emptyMovementTotals,
   type Movement,
@@ -201,6 +210,23 @@ export function computeAccountMetrics(
   end: Day,
 ): AccountPeriodMetrics {
   return periodMetrics(prepare(customers), start, end);
+}
+
+/**
+ * `computeAccountMetrics` for each day/week/month bucket of [start, end) (buckets clipped to the
+ * range, keyed by the calendar period start), preparing the customers' movements once.
+ */
+export function computeAccountSeries(
+  customers: readonly CustomerSeries[],
+  start: Day,
+  end: Day,
+  granularity: Granularity,
+): (AccountPeriodMetrics & { key: Day })[] {
+  const prepared = prepare(customers);
+  return periodBuckets(start, end, granularity).map((b) => ({
+    key: b.key,
+    ...periodMetrics(prepared, b.start, b.end),
+  }));
 }
 
 /**

@@ -52,7 +52,7 @@ describe('factors', () => {
 
   it('cancellation scheduled', () => {
     expect(cancellationScheduledFactor(true)).toMatchObject({
-      impact: -60,
+      impact: -70,
       weight: 4,
       label: 'Cancelamento agendado',
     });
@@ -135,7 +135,7 @@ describe('scores', () => {
 
   it('health = 100 − penalties + bonuses, clamped to 0–100', () => {
     expect(healthScoreFromFactors([{ impact: 10 }])).toBe(100);
-    expect(healthScoreFromFactors([{ impact: -60 }, { impact: -25 }, { impact: -30 }])).toBe(0);
+    expect(healthScoreFromFactors([{ impact: -70 }, { impact: -25 }, { impact: -30 }])).toBe(0);
     expect(healthScoreFromFactors([{ impact: -20 }, { impact: 5 }])).toBe(85);
   });
 
@@ -184,10 +184,17 @@ describe('scores', () => {
     expect(h.churnRisk).toBe(Math.round(100 / (1 + Math.exp(-(-3 + 1.2 + 1.5 - 0.3)))) / 100);
   });
 
-  it('a scheduled cancellation alone puts a 1–2 year customer at risk', () => {
+  it('a scheduled cancellation is always at risk, even with every bonus', () => {
     const h = customerHealth({ ...healthy, cancellationScheduled: true });
-    expect(h).toMatchObject({ healthScore: 45, band: 'at_risk' });
+    expect(h).toMatchObject({ healthScore: 35, band: 'at_risk' });
     expect(h.churnRisk).toBe(0.67);
+    const best = customerHealth({
+      ...healthy,
+      cancellationScheduled: true,
+      customerSince: '2020-01-01',
+      mrrNow: 20_000,
+    });
+    expect(best).toMatchObject({ healthScore: 45, band: 'at_risk' });
   });
 
   it('everything wrong clamps at 0 and risk near 1', () => {

@@ -42,7 +42,7 @@ export const CHURN_RISK_INTERCEPT = -3;
 export const HEALTH_WEIGHTS = {
   failedPaymentPerFailure: { impact: -10, weight: 0.6, cap: 3 },
   delinquent: { impact: -25, weight: 1.5 },
-  cancellationScheduled: { impact: -60, weight: 4 },
+  cancellationScheduled: { impact: -70, weight: 4 },
   recentContraction: { impact: -10, weight: 0.7, withinDays: 30 },
   cardExpiring: { impact: -10, weight: 0.7 },
   tenureNew: { impact: -5, weight: 0.4, belowDays: 90 },

@@ -9,6 +9,7 @@ export {
   arr,
   computeAccountLtv,
   computeAccountMetrics,
+  computeAccountSeries,
   customerChurnRate,
   grossMrrChurnRate,
   netMrrChurnRate,

@@ -268,12 +268,13 @@ export function subscriptionBilling(sub: SubscriptionInput): {
  * period information, `day` itself.
  */
 export function discountEvaluationDay(sub: SubscriptionInput, day: Day): Day {
-  const anchor = sub.current_period_start ?? sub.start_date ?? null;
+  const cps = sub.current_period_start ?? null;
+  const cpe = sub.current_period_end ?? null;
+  if (cps && cpe && cps <= day && day < cpe) return cps;
+  // After the current period, periods continue from its end; before it, they step back from it.
+  const anchor = cpe && day >= cpe ? cpe : (cps ?? sub.start_date ?? null);
   if (!anchor) return day;
   const { interval, intervalCount } = subscriptionBilling(sub);
-  if (sub.current_period_start && sub.current_period_end) {
-    if (sub.current_period_start <= day && day < sub.current_period_end) return sub.current_period_start;
-  }
   return billingPeriodStart(anchor, interval, intervalCount, day);
 }
 

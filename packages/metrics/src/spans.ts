@@ -125,14 +125,18 @@ export function subscriptionChangeDays(
     candidates.push(addDays(sub.past_due_since, settings.pastDueChurnAfterDays));
   }
   for (const d of candidates) if (d) days.add(d);
-  const anchor = sub.current_period_start ?? sub.start_date;
-  if ((sub.discounts?.length ?? 0) > 0 && anchor) {
+  // Same anchors as `discountEvaluationDay`; extra candidate days only cost an evaluation.
+  const anchors = [sub.current_period_start ?? sub.start_date, sub.current_period_end];
+  if ((sub.discounts?.length ?? 0) > 0) {
     const { interval, intervalCount } = subscriptionBilling(sub);
-    let k = billingPeriodIndex(anchor, interval, intervalCount, from);
-    for (let d = addInterval(anchor, interval, intervalCount, k); d < to; ) {
-      days.add(d);
-      k++;
-      d = addInterval(anchor, interval, intervalCount, k);
+    for (const anchor of anchors) {
+      if (!anchor) continue;
+      let k = billingPeriodIndex(anchor, interval, intervalCount, from);
+      for (let d = addInterval(anchor, interval, intervalCount, k); d < to; ) {
+        days.add(d);
+        k++;
+        d = addInterval(anchor, interval, intervalCount, k);
+      }
     }
   }
   return [...days].filter((d) => d >= from && d < to).sort();
