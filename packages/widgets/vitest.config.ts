@@ -1,5 +1,5 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'widgets', include: ['src/**/*.test.{ts,tsx}'] },
+  test: { name: 'widgets', include: ['src/**/*.test.{ts,tsx}'], environment: 'happy-dom' },
 });

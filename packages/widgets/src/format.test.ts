@@ -1,17 +1,47 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatMoney } from './format.ts';
+import {
+  csvValue,
+  formatDate,
+  formatMoney,
+  formatMoneyCompact,
+  formatMonth,
+  formatNumberCompact,
+  formatPercent,
+  moneyDecimal,
+} from './format.ts';
+
+const plain = (s: string) => s.replace(/\s/g, ' ');
 
 describe('pt-BR formatting', () => {
   it('R$ 7.176,00 for 717600 BRL minor units (the plan’s 24 × R$299 LTV)', () => {
-    expect(formatMoney(717600, 'brl').replace(/\s/g, ' ')).toBe('R$ 7.176,00');
+    expect(plain(formatMoney(717600, 'brl'))).toBe('R$ 7.176,00');
   });
   it('US$ 8,33 for 833 USD cents', () => {
-    expect(formatMoney(833, 'usd').replace(/\s/g, ' ')).toBe('US$ 8,33');
+    expect(plain(formatMoney(833, 'usd'))).toBe('US$ 8,33');
   });
   it('formats zero-decimal currencies without dividing (¥500)', () => {
-    expect(formatMoney(500, 'jpy').replace(/\s/g, ' ')).toBe('JP¥ 500');
+    expect(plain(formatMoney(500, 'jpy'))).toBe('JP¥ 500');
   });
   it('15 de jan. de 2023 for a UTC date, whatever the server time zone', () => {
     expect(formatDate('2023-01-15T00:30:00Z')).toBe('15 de jan. de 2023');
+  });
+  it('compact money and numbers: R$ 12,5 mil, 1,2 mi', () => {
+    expect(plain(formatMoneyCompact(1_250_000, 'brl'))).toBe('R$ 12,5 mil');
+    expect(plain(formatNumberCompact(1_200_000))).toBe('1,2 mi');
+  });
+  it('percent, with a sign for changes', () => {
+    expect(formatPercent(0.125)).toBe('12,5%');
+    expect(formatPercent(0.05, { signed: true })).toBe('+5%');
+    expect(formatPercent(-0.031, { signed: true })).toBe('-3,1%');
+    expect(formatPercent(0, { signed: true })).toBe('0%');
+  });
+  it('months in UTC: jan. de 2024', () => {
+    expect(formatMonth('2024-01-01')).toBe('jan. de 2024');
+  });
+  it('CSV money is a plain decimal in major units', () => {
+    expect(moneyDecimal(123450, 'brl')).toBe('1234.50');
+    expect(moneyDecimal(-99, 'brl')).toBe('-0.99');
+    expect(moneyDecimal(500, 'jpy')).toBe('500');
+    expect(csvValue({ kind: 'number' }, 7)).toBe(7);
   });
 });

@@ -1,14 +1,102 @@
 /** pt-BR formatting by default, as the plan formats BRL. */
 export const DEFAULT_LOCALE = 'pt-BR';
 
-export function formatMoney(minor: number, currency: string, locale = DEFAULT_LOCALE): string {
-  const digits = new Intl.NumberFormat(locale, { style: 'currency', currency: currency.toUpperCase() }).resolvedOptions()
-    .maximumFractionDigits ?? 2;
-  return new Intl.NumberFormat(locale, { style: 'currency', currency: currency.toUpperCase() }).format(
-    minor / 10 ** digits,
+/** Decimal places of a currency's minor unit (2 for BRL/USD, 0 for JPY). */
+export function currencyDigits(currency: string): number {
+  return (
+    new Intl.NumberFormat('en', { style: 'currency', currency: currency.toUpperCase() }).resolvedOptions()
+      .maximumFractionDigits ?? 2
   );
+}
+
+export function formatMoney(minor: number, currency: string, locale = DEFAULT_LOCALE): string {
+  return new Intl.NumberFormat(locale, { style: 'currency', currency: currency.toUpperCase() }).format(
+    minor / 10 ** currencyDigits(currency),
+  );
+}
+
+/** "R$ 12,5 mil" — for axes and cards where the exact value is a tooltip away. */
+export function formatMoneyCompact(minor: number, currency: string, locale = DEFAULT_LOCALE): string {
+  return new Intl.NumberFormat(locale, {
+    style: 'currency',
+    currency: currency.toUpperCase(),
+    notation: 'compact',
+    maximumFractionDigits: 1,
+  }).format(minor / 10 ** currencyDigits(currency));
+}
+
+/** Minor units as a plain decimal in major units ("1234.50"), for CSV files. */
+export function moneyDecimal(minor: number, currency: string): string {
+  return (minor / 10 ** currencyDigits(currency)).toFixed(currencyDigits(currency));
+}
+
+export function formatNumber(value: number, locale = DEFAULT_LOCALE): string {
+  return new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(value);
+}
+
+export function formatNumberCompact(value: number, locale = DEFAULT_LOCALE): string {
+  return new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 }).format(value);
+}
+
+/** A ratio as a percentage (0.125 → "12,5%"); `signed` adds + for rises. */
+export function formatPercent(ratio: number, { signed = false, locale = DEFAULT_LOCALE } = {}): string {
+  return new Intl.NumberFormat(locale, {
+    style: 'percent',
+    maximumFractionDigits: 1,
+    signDisplay: signed ? 'exceptZero' : 'auto',
+  }).format(ratio);
 }
 
 export function formatDate(value: Date | string, locale = DEFAULT_LOCALE): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(value));
+}
+
+/** "15 de jan." — axis ticks. */
+export function formatDateShort(value: Date | string, locale = DEFAULT_LOCALE): string {
+  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(
+    new Date(value),
+  );
+}
+
+/** "jan. de 2024" — cohorts and monthly periods. */
+export function formatMonth(value: Date | string, locale = DEFAULT_LOCALE): string {
+  return new Intl.DateTimeFormat(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
+    new Date(value),
+  );
+}
+
+/** The date as 'YYYY-MM-DD' (UTC), for tables and CSV files. */
+export function isoDay(value: Date | string): string {
+  return new Date(value).toISOString().slice(0, 10);
+}
+
+/** How a chart shows its values: counts, money in minor units of a currency, or ratios. */
+export type ValueFormat = { kind: 'number' } | { kind: 'money'; currency: string } | { kind: 'percent' };
+
+export const NUMBER_FORMAT: ValueFormat = { kind: 'number' };
+
+export function formatValue(format: ValueFormat, value: number): string {
+  if (format.kind === 'money') return formatMoney(value, format.currency);
+  if (format.kind === 'percent') return formatPercent(value);
+  return formatNumber(value);
+}
+
+export function formatValueCompact(format: ValueFormat, value: number): string {
+  if (format.kind === 'money') return formatMoneyCompact(value, format.currency);
+  if (format.kind === 'percent') return formatPercent(value);
+  return formatNumberCompact(value);
+}
+
+/** A value as written to CSV: money in major units, ratios and counts as plain numbers. */
+export function csvValue(format: ValueFormat, value: number): string | number {
+  return format.kind === 'money' ? moneyDecimal(value, format.currency) : value;
+}
+
+/** The column header suffix naming the unit, e.g. " (BRL)". */
+export function unitSuffix(format: ValueFormat): string {
+  return format.kind === 'money'
+    ? ` (${format.currency.toUpperCase()})`
+    : format.kind === 'percent'
+      ? ' (%)'
+      : '';
 }

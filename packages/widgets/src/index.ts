@@ -1,1 +1,40 @@
-export { DEFAULT_LOCALE, formatDate, formatMoney } from './format.ts';
+export { HEALTH_BAND_LABELS, HealthBadge, type HealthBand, healthBand } from './cards/HealthBadge.tsx';
+export { changeTone, MetricCard, type MetricCardProps } from './cards/MetricCard.tsx';
+export { ChartFrame, type ChartFrameProps, type Column } from './charts/ChartFrame.tsx';
+export { CohortHeatmap, type CohortHeatmapProps, type CohortRow } from './charts/CohortHeatmap.tsx';
+export { DonutChart, type DonutChartProps, type DonutSlice } from './charts/DonutChart.tsx';
+export { Sparkline, type SparklineProps } from './charts/Sparkline.tsx';
+export {
+  MOVEMENT_LABELS,
+  type MovementsPeriod,
+  type MovementType,
+  netMovement,
+  StackedMovementsChart,
+  type StackedMovementsChartProps,
+} from './charts/StackedMovementsChart.tsx';
+export {
+  AreaChart,
+  LineChart,
+  type SeriesPoint,
+  type TimeSeriesChartProps,
+} from './charts/TimeSeriesChart.tsx';
+export { type CsvCell, downloadCsv, toCsv } from './csv.ts';
+export {
+  csvValue,
+  currencyDigits,
+  DEFAULT_LOCALE,
+  formatDate,
+  formatDateShort,
+  formatMoney,
+  formatMoneyCompact,
+  formatMonth,
+  formatNumber,
+  formatNumberCompact,
+  formatPercent,
+  formatValue,
+  formatValueCompact,
+  isoDay,
+  moneyDecimal,
+  type ValueFormat,
+} from './format.ts';
+export { CHART_CSS } from './styles.ts';

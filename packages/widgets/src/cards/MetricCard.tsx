@@ -1,0 +1,52 @@
+import type { ReactNode } from 'react';
+import { formatPercent, formatValue, type ValueFormat } from '../format.ts';
+
+export interface MetricCardProps {
+  label: string;
+  value: number;
+  format: ValueFormat;
+  /** Change against the previous period as a ratio (0.05 = +5 %); null when there is nothing to compare. */
+  change?: number | null;
+  /** Whether a rise is good news (MRR) or bad news (churn). */
+  goodWhen?: 'up' | 'down';
+  /** e.g. "vs. 30 dias antes". */
+  comparedTo?: string;
+  /** Optional content under the value, e.g. a Sparkline. */
+  children?: ReactNode;
+}
+
+export function changeTone(change: number, goodWhen: 'up' | 'down'): 'good' | 'bad' | 'flat' {
+  if (change === 0) return 'flat';
+  return change > 0 === (goodWhen === 'up') ? 'good' : 'bad';
+}
+
+/** A headline figure with its change against the previous period, in words as well as colour. */
+export function MetricCard(props: MetricCardProps) {
+  const { label, value, format, change = null, goodWhen = 'up', comparedTo = 'vs. período anterior' } = props;
+  const tone = change === null ? 'flat' : changeTone(change, goodWhen);
+  const words =
+    change === null
+      ? 'sem comparação com o período anterior'
+      : change === 0
+        ? `sem variação ${comparedTo}`
+        : `${change > 0 ? 'aumento' : 'queda'} de ${formatPercent(Math.abs(change))} ${comparedTo}`;
+  return (
+    <section className="mp-card" part="card">
+      <p className="mp-card__label">{label}</p>
+      <p className="mp-card__value" part="value">
+        {formatValue(format, value)}
+      </p>
+      <p className={`mp-change mp-change--${tone}`} part="change">
+        {change === null ? (
+          <span>—</span>
+        ) : (
+          <span aria-hidden="true">
+            {change > 0 ? '▲' : change < 0 ? '▼' : '●'} {formatPercent(change, { signed: true })} {comparedTo}
+          </span>
+        )}
+        <span className="mp-sr-only">{words[0]!.toUpperCase() + words.slice(1)}</span>
+      </p>
+      {props.children}
+    </section>
+  );
+}

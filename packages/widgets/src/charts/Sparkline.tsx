@@ -1,0 +1,54 @@
+import { scaleLinear } from '@visx/scale';
+import { LinePath } from '@visx/shape';
+import { NUMBER_FORMAT, type ValueFormat } from '../format.ts';
+import { ChartFrame } from './ChartFrame.tsx';
+import { describeSeries, type SeriesPoint, seriesColumns } from './TimeSeriesChart.tsx';
+
+export interface SparklineProps {
+  title: string;
+  data: SeriesPoint[];
+  valueLabel: string;
+  valueFormat?: ValueFormat;
+  height?: number;
+  filename?: string;
+}
+
+/** A small trend line without axes; its table view and CSV carry the exact values. */
+export function Sparkline(props: SparklineProps) {
+  const { title, data, valueLabel, valueFormat = NUMBER_FORMAT, height = 40 } = props;
+  return (
+    <ChartFrame
+      title={title}
+      columns={seriesColumns(valueLabel, valueFormat)}
+      rows={data}
+      filename={props.filename ?? title}
+      height={height}
+      compact
+      emptyMessage="Sem histórico no período."
+    >
+      {(width) => {
+        const values = data.map((d) => d.value);
+        const x = scaleLinear({ domain: [0, Math.max(1, data.length - 1)], range: [2, width - 2] });
+        const y = scaleLinear({ domain: [Math.min(...values), Math.max(...values)], range: [height - 3, 3] });
+        // A flat series sits in the middle rather than on the bottom edge.
+        const flat = Math.min(...values) === Math.max(...values);
+        return (
+          <svg
+            width={width}
+            height={height}
+            role="img"
+            aria-label={describeSeries(valueLabel, data, valueFormat)}
+            className="mp-svg mp-sparkline"
+          >
+            <LinePath
+              data={values}
+              x={(_, i) => x(data.length === 1 ? 0.5 : i)}
+              y={(v) => (flat ? height / 2 : y(v))}
+              className="mp-line"
+            />
+          </svg>
+        );
+      }}
+    </ChartFrame>
+  );
+}
