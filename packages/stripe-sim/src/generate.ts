@@ -207,7 +207,7 @@ const LONG_NOTE =
   'Cliente migrado do sistema anterior; contrato assinado em papel. Observações: atendimento em três unidades, ' +
   'faturamento centralizado na matriz, contato financeiro prefere e-mail, não ligar antes das 10h. ' +
   'Histórico: solicitou desconto na renovação, aprovado pela diretoria comercial conforme política vigente. '.repeat(
-    2,
+    4,
   );
 
 export function customerIdentity(rng: Rng, c: number, usd: boolean) {

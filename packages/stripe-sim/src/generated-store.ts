@@ -3,7 +3,7 @@ import { Engine } from './engine.ts';
 import type { IdCodec } from './ids.ts';
 import type { AccountData, Kind } from './model.ts';
 import { apiList, Renderer } from './render.ts';
-import type { Collection, CustomerSearchFields, Store } from './store.ts';
+import { type Collection, type CustomerSearchFields, NOT_INCLUDED, type Store } from './store.ts';
 
 const EMPTY: readonly number[] = [];
 
@@ -299,7 +299,7 @@ export class GeneratedStore implements Store {
         `/v1/invoice_payments?invoice=${this.d.ids.invoice.id(i)}`,
       );
     }
-    if (kind === 'price' && field === 'tiers') return this.render.priceTiers(i);
+    if (kind === 'price' && field === 'tiers') return this.render.priceTiers(i) ?? NOT_INCLUDED;
     if (kind === 'charge' && field === 'refunds') {
       const ids = this.chargeRefunds(i).filter((r) => (this.d.refunds[r]?.created ?? 0) <= asOf);
       return apiList(

@@ -4,6 +4,9 @@
  */
 import type { Kind } from './model.ts';
 
+/** Returned by Store.include for a known includable field that does not apply to this object. */
+export const NOT_INCLUDED: unique symbol = Symbol('not included');
+
 export interface Collection {
   readonly kind: Kind;
   /** Noun used in "No such <noun>: 'id'" messages. */

@@ -1,6 +1,6 @@
 /** `expand[]` like Stripe: dotted paths through objects, lists (`data.`) and arrays, at most 4 levels. */
 import type { Kind } from '../model.ts';
-import type { Store } from '../store.ts';
+import { NOT_INCLUDED, type Store } from '../store.ts';
 import { invalid } from './errors.ts';
 import type { Form } from './form.ts';
 import { stringList } from './params.ts';
