@@ -1,0 +1,51 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Simulator, startSimulator } from '../src/index.ts';
+import { client, NOW, raw } from './helpers.ts';
+
+let sim: Simulator | null = null;
+afterEach(async () => {
+  await sim?.stop();
+  sim = null;
+});
+
+describe('faults', () => {
+  it('rate limit answers 429 with Stripe rate_limit errors', async () => {
+    sim = await startSimulator({ customers: 20, months: 2, now: NOW, port: 0, rateLimit: 5 });
+    const results = await Promise.all(Array.from({ length: 30 }, () => raw(sim!, '/v1/customers?limit=1')));
+    const limited = results.filter((r) => r.status === 429);
+    const ok = results.filter((r) => r.status === 200);
+    expect(ok.length).toBeGreaterThanOrEqual(5);
+    expect(limited.length).toBeGreaterThan(10);
+    expect(limited[0]!.body.error).toMatchObject({ type: 'invalid_request_error', code: 'rate_limit' });
+    await expect(client(sim).customers.list()).rejects.toMatchObject({
+      type: 'StripeRateLimitError',
+      statusCode: 429,
+    });
+    expect(sim.stats.byStatus['429']).toBeGreaterThan(10);
+  });
+
+  it('error rate answers 500 api_error', async () => {
+    sim = await startSimulator({ customers: 20, months: 2, now: NOW, port: 0, errorRate: 0.5 });
+    const results = await Promise.all(Array.from({ length: 40 }, () => raw(sim!, '/v1/customers?limit=1')));
+    const errors = results.filter((r) => r.status === 500);
+    expect(errors.length).toBeGreaterThan(5);
+    expect(errors.length).toBeLessThan(35);
+    expect(errors[0]!.body.error?.type).toBe('api_error');
+    expect(sim.stats.requests).toBe(40);
+  });
+
+  it('drop rate closes connections without answering', async () => {
+    sim = await startSimulator({ customers: 20, months: 2, now: NOW, port: 0, dropRate: 1 });
+    await expect(
+      fetch(`${sim.url}/v1/customers`, { headers: { authorization: `Bearer ${sim.secretKey}` } }),
+    ).rejects.toThrow();
+    expect(sim.stats.dropped).toBeGreaterThan(0);
+  });
+
+  it('latency delays answers', async () => {
+    sim = await startSimulator({ customers: 20, months: 2, now: NOW, port: 0, latencyMs: 150 });
+    const t0 = performance.now();
+    await raw(sim, '/v1/customers?limit=1');
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(140);
+  });
+});
