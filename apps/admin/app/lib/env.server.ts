@@ -4,6 +4,14 @@ import { z } from 'zod';
 const schema = z.object({
   DATABASE_URL: z.string().min(1).optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  /** Only its mode is used here: test-mode customers open under dashboard.stripe.com/test. */
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
 });
 
-export const env = schema.parse(process.env);
+const parsed = schema.parse(process.env);
+
+export const env = {
+  ...parsed,
+  /** Live only with a live key; without one the app runs on the simulator's demo data. */
+  stripeTestMode: !/^(sk|rk)_live_/.test(parsed.STRIPE_SECRET_KEY ?? ''),
+};
