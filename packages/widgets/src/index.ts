@@ -19,6 +19,10 @@ export {
   type TimeSeriesChartProps,
 } from './charts/TimeSeriesChart.tsx';
 export { type CsvCell, downloadCsv, toCsv } from './csv.ts';
+export { type WidgetConfig, WidgetError } from './elements/client.ts';
+export type { MedProWidgetsGlobal } from './elements/config.ts';
+export { defineMedProElements, MedProCustomerHealthElement, MedProMrrElement } from './elements/define.ts';
+export type { CustomerHealth, MrrSummary } from './elements/views.tsx';
 export {
   csvValue,
   currencyDigits,

@@ -98,4 +98,17 @@ export const CHART_CSS = `
 .mp-badge--warning { color: var(--mp-warning); background: color-mix(in srgb, var(--mp-warning) 10%, transparent); }
 .mp-badge--at_risk { color: var(--mp-bad); background: color-mix(in srgb, var(--mp-bad) 10%, transparent); }
 .mp-badge--none { color: var(--mp-muted); }
+.mp-health { display: flex; flex-direction: column; gap: 8px; }
+.mp-health__head { display: flex; align-items: center; justify-content: space-between; gap: 8px; flex-wrap: wrap; }
+.mp-health__name { margin: 0; font-weight: 600; font-size: 16px; overflow-wrap: anywhere; }
+.mp-health__figures { display: flex; gap: 24px; margin: 0; }
+.mp-health__figures dt { color: var(--mp-muted); font-size: 12px; }
+.mp-health__figures dd { margin: 0; font-weight: 600; font-variant-numeric: tabular-nums; }
+.mp-health__subtitle { margin: 0; color: var(--mp-muted); font-size: 12px; }
+.mp-health__factors { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 2px; }
+.mp-factor { display: flex; justify-content: space-between; gap: 8px; font-size: 13px; }
+.mp-factor__impact { font-variant-numeric: tabular-nums; white-space: nowrap; }
+.mp-factor--bad .mp-factor__impact { color: var(--mp-bad); }
+.mp-factor--good .mp-factor__impact { color: var(--mp-good); }
+.mp-link { color: var(--mp-accent); font-size: 13px; }
 `;
