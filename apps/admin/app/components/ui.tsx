@@ -50,12 +50,23 @@ export function Skeleton({ lines = 3 }: { lines?: number }) {
 }
 
 /** Previous / next links that keep every other search parameter (filters stay shareable). */
-export function Pagination({ page, limit, total }: { page: number; limit: number; total: number }) {
+export function Pagination({
+  page,
+  limit,
+  total,
+  param = 'page',
+}: {
+  page: number;
+  limit: number;
+  total: number;
+  /** The search parameter holding the page, when a page has more than one paged list. */
+  param?: string;
+}) {
   const location = useLocation();
   const pages = Math.max(1, Math.ceil(total / limit));
   const href = (p: number) => {
     const params = new URLSearchParams(location.search);
-    params.set('page', String(p));
+    params.set(param, String(p));
     return `${location.pathname}?${params}`;
   };
   return (
