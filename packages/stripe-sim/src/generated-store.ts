@@ -48,10 +48,25 @@ class GenCollection implements Collection {
       this.cached = sortedOrder(n, this.created);
       this.cachedLength = n;
     } else if (this.cachedLength < n) {
-      // live mode appends objects created at the advancing clock: keep the order sorted
-      for (let i = this.cachedLength; i < n; i++) this.cached.push(i);
+      // live mode appends objects (mostly at the advancing clock): insert each at its sorted place
+      const arr = this.cached;
+      for (let i = this.cachedLength; i < n; i++) {
+        const c = this.created(i);
+        const last = arr[arr.length - 1];
+        if (last === undefined || this.created(last) <= c) {
+          arr.push(i);
+          continue;
+        }
+        let lo = 0;
+        let hi = arr.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (this.created(arr[mid] ?? 0) <= c) lo = mid + 1;
+          else hi = mid;
+        }
+        arr.splice(lo, 0, i);
+      }
       this.cachedLength = n;
-      this.cached.sort((a, b) => this.created(a) - this.created(b) || a - b);
     }
     return this.cached;
   }

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/index.ts';
 import { client, NOW, raw } from './helpers.ts';
@@ -47,5 +49,44 @@ describe('faults', () => {
     const t0 = performance.now();
     await raw(sim, '/v1/customers?limit=1');
     expect(performance.now() - t0).toBeGreaterThanOrEqual(140);
+  });
+
+  it('webhook faults: duplicated deliveries', async () => {
+    const ids: string[] = [];
+    const hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => {
+        body += c.toString('utf8');
+      });
+      req.on('end', () => {
+        ids.push((JSON.parse(body) as { id: string }).id);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', () => r()));
+    try {
+      sim = await startSimulator({
+        customers: 50,
+        months: 3,
+        now: NOW,
+        port: 0,
+        live: true,
+        liveIntervalMs: 60_000,
+        webhookUrl: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/`,
+        webhookSecret: 'whsec_x',
+        duplicateRate: 1,
+        reorder: true,
+      });
+      let produced = 0;
+      for (let i = 0; i < 4; i++) produced += sim.tick();
+      expect(produced).toBeGreaterThan(0);
+      for (let i = 0; i < 400 && ids.length < 2 * produced; i++) await new Promise((r) => setTimeout(r, 25));
+      expect(ids.length).toBe(2 * produced);
+      const counts = new Map<string, number>();
+      for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+      expect([...counts.values()].every((n) => n === 2)).toBe(true);
+    } finally {
+      await new Promise<void>((r) => hook.close(() => r()));
+    }
   });
 });

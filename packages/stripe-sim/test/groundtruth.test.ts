@@ -50,7 +50,7 @@ function mrr(items: { price: Price; qty: number }[], coupon: Coupon | null): num
   let den = 1n;
   for (const { price, qty } of items) {
     const r = price.recurring;
-    if (!r || r.usage_type !== 'licensed') continue;
+    if (r?.usage_type !== 'licensed') continue;
     sum += licensedAmount(price, qty);
     const c = BigInt(r.interval_count);
     [num, den] =

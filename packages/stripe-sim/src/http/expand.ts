@@ -94,6 +94,7 @@ export class Expander {
       const included = kind && i >= 0 ? this.store.include(kind, i, seg, this.asOf) : undefined;
       if (included === undefined)
         throw invalid(`This property cannot be expanded (${full}).`, undefined, 'expand');
+      if (included === NOT_INCLUDED) return;
       obj[seg] = included;
       value = included;
     } else if (seg === 'id' || seg === 'object') {
