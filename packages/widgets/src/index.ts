@@ -12,12 +12,8 @@ export {
   StackedMovementsChart,
   type StackedMovementsChartProps,
 } from './charts/StackedMovementsChart.tsx';
-export {
-  AreaChart,
-  LineChart,
-  type SeriesPoint,
-  type TimeSeriesChartProps,
-} from './charts/TimeSeriesChart.tsx';
+export type { SeriesPoint } from './charts/series.ts';
+export { AreaChart, LineChart, type TimeSeriesChartProps } from './charts/TimeSeriesChart.tsx';
 export { type CsvCell, downloadCsv, toCsv } from './csv.ts';
 export { type WidgetConfig, WidgetError } from './elements/client.ts';
 export type { MedProWidgetsGlobal } from './elements/config.ts';

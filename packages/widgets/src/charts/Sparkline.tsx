@@ -2,7 +2,7 @@ import { scaleLinear } from '@visx/scale';
 import { LinePath } from '@visx/shape';
 import { NUMBER_FORMAT, type ValueFormat } from '../format.ts';
 import { ChartFrame } from './ChartFrame.tsx';
-import { describeSeries, type SeriesPoint, seriesColumns } from './TimeSeriesChart.tsx';
+import { describeSeries, type SeriesPoint, seriesColumns } from './series.ts';
 
 export interface SparklineProps {
   title: string;

@@ -5,23 +5,16 @@ import { scaleLinear, scaleUtc } from '@visx/scale';
 import { AreaClosed, Line, LinePath } from '@visx/shape';
 import { type KeyboardEvent, type PointerEvent, useState } from 'react';
 import {
-  csvValue,
   formatDate,
   formatDateShort,
   formatValue,
   formatValueCompact,
-  isoDay,
   NUMBER_FORMAT,
-  unitSuffix,
   type ValueFormat,
 } from '../format.ts';
-import { ChartFrame, type Column } from './ChartFrame.tsx';
+import { ChartFrame } from './ChartFrame.tsx';
+import { describeSeries, type SeriesPoint, seriesColumns } from './series.ts';
 import { ChartTooltip, nextIndex } from './Tooltip.tsx';
-
-export interface SeriesPoint {
-  date: Date | string;
-  value: number;
-}
 
 export interface TimeSeriesChartProps {
   title: string;
@@ -36,30 +29,6 @@ export interface TimeSeriesChartProps {
 }
 
 const MARGIN = { top: 12, right: 16, bottom: 28, left: 64 };
-
-/** Summary of a series for screen readers: range, first and last values, extremes. */
-export function describeSeries(label: string, data: SeriesPoint[], format: ValueFormat): string {
-  const first = data[0];
-  const last = data[data.length - 1];
-  if (!first || !last) return `${label}: sem dados.`;
-  const values = data.map((d) => d.value);
-  return (
-    `${label} de ${formatDate(first.date)} a ${formatDate(last.date)}: ` +
-    `de ${formatValue(format, first.value)} para ${formatValue(format, last.value)}; ` +
-    `mínimo ${formatValue(format, Math.min(...values))}, máximo ${formatValue(format, Math.max(...values))}.`
-  );
-}
-
-export function seriesColumns(valueLabel: string, format: ValueFormat): Column<SeriesPoint>[] {
-  return [
-    { label: 'Data', text: (d) => formatDate(d.date), csv: (d) => isoDay(d.date) },
-    {
-      label: `${valueLabel}${unitSuffix(format)}`,
-      text: (d) => formatValue(format, d.value),
-      csv: (d) => csvValue(format, d.value),
-    },
-  ];
-}
 
 function TimeSeriesChart({ variant, ...props }: TimeSeriesChartProps & { variant: 'line' | 'area' }) {
   const { title, data, valueLabel, valueFormat = NUMBER_FORMAT, height = 240 } = props;
