@@ -18,10 +18,16 @@ export {
   type Granularity,
   jsonText,
   parseJson,
+  toDate,
   type UpsertSpec,
   upsertRows,
 } from './dialect.ts';
 export { MIGRATIONS_TABLE, migrate, pendingMigrations } from './migrations/index.ts';
 export { PLAN_DDL_MYSQL, PLAN_DDL_SQLITE, PLAN_TABLES } from './migrations/plan-ddl.ts';
 export type * from './models.ts';
-export { type CustomerListItem, type CustomerListQuery, listCustomers } from './repositories/customers.ts';
+export * from './repositories/analytics.ts';
+export * from './repositories/audit.ts';
+export * from './repositories/auth.ts';
+export * from './repositories/customers.ts';
+export * from './repositories/settings.ts';
+export * from './repositories/sync.ts';

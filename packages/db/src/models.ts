@@ -1,5 +1,11 @@
 import { DataTypes, type Model, type ModelAttributes, type ModelStatic, type Sequelize } from 'sequelize';
-import { PLAN_TABLE_ADDITIONS_V1, PLAN_TABLE_ADDITIONS_V2, TABLES_V1, TABLES_V2 } from './schema.ts';
+import {
+  PLAN_TABLE_ADDITIONS_V1,
+  PLAN_TABLE_ADDITIONS_V2,
+  PLAN_TABLE_ADDITIONS_V3,
+  TABLES_V1,
+  TABLES_V2,
+} from './schema.ts';
 
 const { STRING, TEXT, INTEGER, BOOLEAN, DATE, DATEONLY, DECIMAL, JSON: JSONTYPE } = DataTypes;
 type Json = unknown;
@@ -41,6 +47,8 @@ export interface CustomerRow {
   churn_risk_score: number | null;
   first_mrr_date: string | null;
   metrics_updated_at: Date | null;
+  /** Set by a GDPR erasure; the sync must not copy PII back. */
+  erased_at: Date | null;
 }
 
 export interface CustomerSubscriptionRow {
@@ -252,6 +260,7 @@ const planAttributes = {
     last_sync_at: DATE,
     ...PLAN_TABLE_ADDITIONS_V1.customers,
     ...PLAN_TABLE_ADDITIONS_V2.customers,
+    ...PLAN_TABLE_ADDITIONS_V3.customers,
   },
   customer_subscriptions: {
     id: { type: INTEGER, primaryKey: true, autoIncrement: true },

@@ -493,3 +493,14 @@ export const TABLES_V2: Record<string, TableDefinition> = {
     indexes: [{ name: 'idx_sessions_user', fields: ['user_id'] }],
   },
 };
+
+/** V3: the API's needs. */
+export const PLAN_TABLE_ADDITIONS_V3: Record<string, ModelAttributes> = {
+  customers: {
+    /** Set by a GDPR erasure: PII was removed and must not be copied back from Stripe by the sync. */
+    erased_at: { type: DATE, allowNull: true },
+  },
+};
+
+export const PLAN_TABLE_INDEXES_V3: Record<string, { name: string; fields: string[]; unique?: boolean }[]> =
+  {};

@@ -3,8 +3,10 @@ import { SequelizeStorage, Umzug } from 'umzug';
 import {
   PLAN_TABLE_ADDITIONS_V1,
   PLAN_TABLE_ADDITIONS_V2,
+  PLAN_TABLE_ADDITIONS_V3,
   PLAN_TABLE_INDEXES_V1,
   PLAN_TABLE_INDEXES_V2,
+  PLAN_TABLE_INDEXES_V3,
   TABLES_V1,
   TABLES_V2,
   type TableDefinition,
@@ -40,6 +42,12 @@ const MIGRATIONS = [
     async up({ context: { queryInterface } }: { context: MigrationContext }) {
       await addMissingColumns(queryInterface, PLAN_TABLE_ADDITIONS_V2, PLAN_TABLE_INDEXES_V2);
       await createMissingTables(queryInterface, TABLES_V2);
+    },
+  },
+  {
+    name: '0004-customer-erasure-and-api-indexes',
+    async up({ context: { queryInterface } }: { context: MigrationContext }) {
+      await addMissingColumns(queryInterface, PLAN_TABLE_ADDITIONS_V3, PLAN_TABLE_INDEXES_V3);
     },
   },
 ];

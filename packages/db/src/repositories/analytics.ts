@@ -1,0 +1,236 @@
+/**
+ * Reads of the analytics engine's output: `customer_analytics_daily` (one row per UTC day,
+ * figures at the end of that day, in the reporting currency), `mrr_movements` and
+ * `customer_mrr_spans`. The formulas on top live in @medpro/metrics and the router.
+ */
+import { QueryTypes } from 'sequelize';
+import type { Database } from '../connection.ts';
+import { dateBucket, type Granularity } from '../dialect.ts';
+import { bool, day, num, parseJson, str, toDate } from './values.ts';
+
+type Raw = Record<string, unknown>;
+
+export interface DailyAnalyticsRecord {
+  date: string;
+  reportingCurrency: string | null;
+  activeCustomers: number;
+  trialingCustomers: number;
+  newCustomers: number;
+  churnedCustomers: number;
+  reactivatedCustomers: number;
+  newSubscriptions: number;
+  canceledSubscriptions: number;
+  mrr: number;
+  /** Movement amounts as magnitudes (contraction and churn positive). */
+  newMrr: number;
+  expansionMrr: number;
+  reactivationMrr: number;
+  contractionMrr: number;
+  churnedMrr: number;
+}
+
+function toDaily(r: Raw): DailyAnalyticsRecord {
+  return {
+    date: day(r.date)!,
+    reportingCurrency: r.reporting_currency ? String(r.reporting_currency).toUpperCase() : null,
+    activeCustomers: num(r.total_active_customers),
+    trialingCustomers: num(r.trialing_customers),
+    newCustomers: num(r.new_customers),
+    churnedCustomers: num(r.churned_customers),
+    reactivatedCustomers: num(r.reactivated_customers),
+    newSubscriptions: num(r.new_subscriptions),
+    canceledSubscriptions: num(r.canceled_subscriptions),
+    mrr: num(r.mrr),
+    newMrr: Math.abs(num(r.new_mrr)),
+    expansionMrr: Math.abs(num(r.expansion_mrr)),
+    reactivationMrr: Math.abs(num(r.reactivation_mrr)),
+    contractionMrr: Math.abs(num(r.contraction_mrr)),
+    churnedMrr: Math.abs(num(r.churned_mrr)),
+  };
+}
+
+/** Daily rows for the days in [from, to), oldest first ('YYYY-MM-DD' bounds). */
+export async function dailyAnalytics(
+  db: Database,
+  from: string,
+  to: string,
+): Promise<DailyAnalyticsRecord[]> {
+  const rows = await db.sequelize.query<Raw>(
+    'SELECT * FROM customer_analytics_daily WHERE date >= :from AND date < :to ORDER BY date',
+    { type: QueryTypes.SELECT, replacements: { from, to } },
+  );
+  return rows.map(toDaily);
+}
+
+/** The latest daily row on or before `on`: the state at the end of that day. */
+export async function dailyAnalyticsAsOf(db: Database, on: string): Promise<DailyAnalyticsRecord | null> {
+  const [r] = await db.sequelize.query<Raw>(
+    'SELECT * FROM customer_analytics_daily WHERE date <= :on ORDER BY date DESC LIMIT 1',
+    { type: QueryTypes.SELECT, replacements: { on } },
+  );
+  return r ? toDaily(r) : null;
+}
+
+/** Customers (not deleted) who signed up before `before`. */
+export async function countCustomersCreatedBefore(db: Database, before: Date): Promise<number> {
+  const [r] = await db.sequelize.query<Raw>(
+    'SELECT COUNT(*) AS n FROM customers WHERE deleted = 0 AND stripe_created_at < :before',
+    { type: QueryTypes.SELECT, replacements: { before } },
+  );
+  return num(r?.n);
+}
+
+/** Signups per bucket start ('YYYY-MM-DD') for signups in [from, to). */
+export async function signupsByBucket(
+  db: Database,
+  from: Date,
+  to: Date,
+  granularity: Granularity,
+): Promise<Map<string, number>> {
+  const bucket = dateBucket(db.dialect, 'stripe_created_at', granularity);
+  const rows = await db.sequelize.query<Raw>(
+    `SELECT ${bucket} AS bucket, COUNT(*) AS n FROM customers
+     WHERE deleted = 0 AND stripe_created_at >= :from AND stripe_created_at < :to GROUP BY ${bucket}`,
+    { type: QueryTypes.SELECT, replacements: { from, to } },
+  );
+  return new Map(rows.map((r) => [day(r.bucket)!, num(r.n)]));
+}
+
+export interface CustomerSpans {
+  customerId: string;
+  spans: [start: string, end: string | null, mrrReporting: number][];
+}
+
+/** MRR spans (reporting currency) of the customers whose first MRR day is in [from, to). */
+export async function cohortSpans(db: Database, from: string, to: string): Promise<CustomerSpans[]> {
+  const rows = await db.sequelize.query<Raw>(
+    `SELECT s.stripe_customer_id, s.start_date, s.end_date, s.mrr_reporting
+     FROM customers c JOIN customer_mrr_spans s ON s.stripe_customer_id = c.stripe_customer_id
+     WHERE c.first_mrr_date >= :from AND c.first_mrr_date < :to AND c.deleted = 0
+     ORDER BY s.stripe_customer_id, s.start_date`,
+    { type: QueryTypes.SELECT, replacements: { from, to } },
+  );
+  const byCustomer = new Map<string, CustomerSpans>();
+  for (const r of rows) {
+    const id = String(r.stripe_customer_id);
+    let entry = byCustomer.get(id);
+    if (!entry) {
+      entry = { customerId: id, spans: [] };
+      byCustomer.set(id, entry);
+    }
+    entry.spans.push([day(r.start_date)!, day(r.end_date), num(r.mrr_reporting)]);
+  }
+  return [...byCustomer.values()];
+}
+
+export interface StatusBreakdown {
+  customers: { status: string; customers: number; mrrReporting: number }[];
+  subscriptions: { status: string; subscriptions: number }[];
+}
+
+/** Current customers by their summary status, and subscriptions by Stripe status. */
+export async function statusBreakdown(db: Database): Promise<StatusBreakdown> {
+  const customers = await db.sequelize.query<Raw>(
+    `SELECT subscription_status AS status, COUNT(*) AS n, SUM(mrr_reporting) AS mrr
+     FROM customers WHERE deleted = 0 GROUP BY subscription_status ORDER BY COUNT(*) DESC`,
+    { type: QueryTypes.SELECT },
+  );
+  const subscriptions = await db.sequelize.query<Raw>(
+    `SELECT COALESCE(status, 'unknown') AS status, COUNT(*) AS n FROM customer_subscriptions
+     GROUP BY COALESCE(status, 'unknown') ORDER BY COUNT(*) DESC`,
+    { type: QueryTypes.SELECT },
+  );
+  return {
+    customers: customers.map((r) => ({
+      status: str(r.status) ?? 'none',
+      customers: num(r.n),
+      mrrReporting: num(r.mrr),
+    })),
+    subscriptions: subscriptions.map((r) => ({ status: String(r.status), subscriptions: num(r.n) })),
+  };
+}
+
+export interface MovementRecord {
+  date: string;
+  stripeCustomerId: string;
+  customerName: string | null;
+  customerEmail: string | null;
+  type: string;
+  /** Signed change, customer's currency. */
+  amount: number;
+  currency: string;
+  /** Signed change, reporting currency. */
+  reportingAmount: number;
+  reportingCurrency: string;
+  stripeSubscriptionIds: string[];
+}
+
+/** The movements (and their customers) of one type, or all types, dated in [from, to). */
+export async function listMovements(
+  db: Database,
+  q: { types?: string[]; from: string; to: string; page: number; limit: number },
+): Promise<{ items: MovementRecord[]; total: number; reportingTotal: number }> {
+  const typeFilter = q.types?.length ? 'AND m.movement_type IN (:types)' : '';
+  const replacements = {
+    types: q.types ?? [],
+    from: q.from,
+    to: q.to,
+    limit: q.limit,
+    offset: (q.page - 1) * q.limit,
+  };
+  const rows = await db.sequelize.query<Raw>(
+    `SELECT m.*, c.name AS customer_name, c.email AS customer_email FROM mrr_movements m
+     LEFT JOIN customers c ON c.stripe_customer_id = m.stripe_customer_id
+     WHERE m.movement_date >= :from AND m.movement_date < :to ${typeFilter}
+     ORDER BY m.movement_date DESC, ABS(m.reporting_amount) DESC, m.id DESC LIMIT :limit OFFSET :offset`,
+    { type: QueryTypes.SELECT, replacements },
+  );
+  const [summary] = await db.sequelize.query<Raw>(
+    `SELECT COUNT(*) AS n, SUM(m.reporting_amount) AS total FROM mrr_movements m
+     WHERE m.movement_date >= :from AND m.movement_date < :to ${typeFilter}`,
+    { type: QueryTypes.SELECT, replacements },
+  );
+  return {
+    total: num(summary?.n),
+    reportingTotal: num(summary?.total),
+    items: rows.map((r) => {
+      const ids = parseJson<unknown>(r.stripe_subscription_ids);
+      return {
+        date: day(r.movement_date)!,
+        stripeCustomerId: String(r.stripe_customer_id),
+        customerName: str(r.customer_name),
+        customerEmail: r.customer_email ? String(r.customer_email) : null,
+        type: String(r.movement_type),
+        amount: num(r.amount),
+        currency: String(r.currency).toUpperCase(),
+        reportingAmount: num(r.reporting_amount),
+        reportingCurrency: String(r.reporting_currency).toUpperCase(),
+        stripeSubscriptionIds: Array.isArray(ids) ? ids.map(String) : [],
+      };
+    }),
+  };
+}
+
+/** When the analytics engine last wrote a daily row (for "figures as of"). */
+export async function latestAnalyticsDay(
+  db: Database,
+): Promise<{ date: string; createdAt: Date | null } | null> {
+  const [r] = await db.sequelize.query<Raw>(
+    'SELECT date, created_at FROM customer_analytics_daily ORDER BY date DESC LIMIT 1',
+    { type: QueryTypes.SELECT },
+  );
+  return r ? { date: day(r.date)!, createdAt: toDate(r.created_at) } : null;
+}
+
+export async function getProduct(
+  db: Database,
+  stripeProductId: string,
+): Promise<{ stripeProductId: string; name: string | null; active: boolean } | null> {
+  const [r] = await db.sequelize.query<Raw>(
+    'SELECT stripe_product_id, name, active FROM products WHERE stripe_product_id = :id',
+    { type: QueryTypes.SELECT, replacements: { id: stripeProductId } },
+  );
+  return r
+    ? { stripeProductId: String(r.stripe_product_id), name: str(r.name), active: bool(r.active) }
+    : null;
+}
