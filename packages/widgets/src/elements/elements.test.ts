@@ -1,6 +1,7 @@
 import superjson from 'superjson';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { defineMedProElements } from './define.ts';
+import { rangeStart } from './elements.tsx';
 import type { CustomerHealth, MrrSummary } from './views.tsx';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
@@ -8,22 +9,23 @@ const plain = (s: string | null | undefined) => (s ?? '').replace(/\s/g, ' ');
 
 const MRR: MrrSummary = {
   currency: 'BRL',
+  product: null,
   mrr: 1234500,
   previousMrr: 1000000,
-  change: 0.2345,
+  change: { absolute: 234500, relative: 0.2345 },
   series: [
-    { date: new Date('2024-03-01T00:00:00Z'), mrr: 1000000 },
-    { date: new Date('2024-03-02T00:00:00Z'), mrr: 1234500 },
+    { period: '2024-03-01', mrr: 1000000 },
+    { period: '2024-03-02', mrr: 1234500 },
   ],
 };
 
 const HEALTH: CustomerHealth = {
-  customerId: 'cus_1',
+  stripeCustomerId: 'cus_1',
   name: HOSTILE,
   healthScore: 42,
-  band: 'at_risk',
-  churnRisk: 0.31,
-  factors: [
+  healthBand: 'at_risk',
+  churnRiskScore: 0.31,
+  topFactors: [
     { factor: 'tenure', label: 'Cliente há mais de 1 ano', impact: 5 },
     { factor: 'failed_payments_90d', label: '2 pagamentos falharam', impact: -20 },
     { factor: 'delinquent', label: 'Inadimplente', impact: -25 },
@@ -31,7 +33,6 @@ const HEALTH: CustomerHealth = {
   ],
   mrr: 29900,
   currency: 'BRL',
-  adminUrl: 'http://admin.test/customers/cus_1',
 };
 
 type Reply = { status: number; body: unknown } | Error;
@@ -98,7 +99,7 @@ describe('<medpro-mrr>', () => {
     expect(el.shadowRoot!.querySelector('[role="status"]')?.textContent).toBe('Carregando…');
     expect(calls[0]!.url.origin + calls[0]!.url.pathname).toBe('http://api.test/api/trpc/widgets.mrrSummary');
     expect(calls[0]!.headers.get('authorization')).toBe('Bearer mp_abc');
-    expect(input(0)).toEqual({ range: '30d', granularity: 'day' });
+    expect(input(0)).toEqual({ from: rangeStart(30), granularity: 'day' });
 
     const event = settled(el);
     answer(ok(MRR));
@@ -127,7 +128,7 @@ describe('<medpro-mrr>', () => {
     await settled(el);
     expect(calls[0]!.url.href.startsWith('http://global.test/api/trpc/widgets.mrrSummary?')).toBe(true);
     expect(calls[0]!.headers.get('authorization')).toBe('Bearer mp_global');
-    expect(input(0)).toEqual({ range: '30d', granularity: 'day', productId: 'prod_10' });
+    expect(input(0)).toEqual({ from: rangeStart(30), granularity: 'day', product: 'prod_10' });
     expect(text(el)).toContain('MRR do produto');
   });
 
@@ -139,7 +140,8 @@ describe('<medpro-mrr>', () => {
   });
 
   it('shows the empty state when there is no MRR at all', async () => {
-    replies.push(Promise.resolve(ok({ ...MRR, mrr: 0, previousMrr: 0, change: null, series: [] })));
+    const none = { absolute: 0, relative: null };
+    replies.push(Promise.resolve(ok({ ...MRR, mrr: 0, previousMrr: 0, change: none, series: [] })));
     const el = mount('medpro-mrr', { 'api-base': 'http://api.test', product: 'prod_x' });
     await expect(settled(el)).resolves.toBe('medpro-ready');
     expect(text(el)).toBe('Este produto ainda não tem MRR no período.');
@@ -188,7 +190,7 @@ describe('<medpro-mrr>', () => {
     el.setAttribute('granularity', 'week');
     await next;
     expect(calls).toHaveLength(2);
-    expect(input(1)).toEqual({ range: '90d', granularity: 'week' });
+    expect(input(1)).toEqual({ from: rangeStart(90), granularity: 'week' });
     expect(text(el)).toContain('R$ 5,00');
     expect(text(el)).toContain('vs. 90 dias antes');
   });
@@ -238,7 +240,7 @@ describe('<medpro-customer-health>', () => {
     replies.push(Promise.resolve(ok(HEALTH)));
     const el = mount('medpro-customer-health', { 'customer-id': 'cus_1', 'api-base': 'http://api.test' });
     await expect(settled(el)).resolves.toBe('medpro-ready');
-    expect(input(0)).toEqual({ customerId: 'cus_1' });
+    expect(input(0)).toEqual({ id: 'cus_1' });
     const root = el.shadowRoot!;
     expect(root.querySelector('img')).toBeNull();
     expect(root.querySelector('.mp-health__name')?.textContent).toBe(HOSTILE);
@@ -250,15 +252,15 @@ describe('<medpro-customer-health>', () => {
       '2 pagamentos falharam−20 pts',
       'Cartão expira antes da renovação−10 pts',
     ]);
-    expect(root.querySelector('a')?.getAttribute('href')).toBe('http://admin.test/customers/cus_1');
+    expect(root.querySelector('a')?.getAttribute('href')).toBe('http://api.test/customers/cus_1');
   });
 
   it('honours the factors attribute and never links a javascript: URL', async () => {
-    replies.push(Promise.resolve(ok({ ...HEALTH, adminUrl: 'javascript:alert(1)' })));
+    replies.push(Promise.resolve(ok(HEALTH)));
     const el = mount('medpro-customer-health', {
       'customer-id': 'cus_1',
       factors: '1',
-      'api-base': 'http://api.test',
+      'api-base': 'javascript:alert(1)//',
     });
     await settled(el);
     expect(el.shadowRoot!.querySelectorAll('.mp-factor')).toHaveLength(1);
@@ -280,6 +282,13 @@ describe('<medpro-customer-health>', () => {
     await settled(el);
     expect(text(el)).toBe('Informe o cliente no atributo customer-id (cus_…).');
     expect(calls).toHaveLength(0);
+  });
+});
+
+describe('rangeStart', () => {
+  it('is the first UTC day of the last N days, today included', () => {
+    expect(rangeStart(30, new Date('2024-03-31T23:59:00Z'))).toBe('2024-03-02');
+    expect(rangeStart(1, new Date('2024-03-31T00:00:00Z'))).toBe('2024-03-31');
   });
 });
 

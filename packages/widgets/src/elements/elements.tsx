@@ -1,8 +1,14 @@
 import { MedProElement, type WidgetRequest } from './base.tsx';
+import { readConfig } from './config.ts';
 import { type CustomerHealth, CustomerHealthView, type MrrSummary, MrrView } from './views.tsx';
 
 export const GRANULARITIES = ['day', 'week', 'month'] as const;
 const MAX_RANGE_DAYS = 730;
+
+/** The first day (UTC, YYYY-MM-DD) of a range of `days` days ending today. */
+export function rangeStart(days: number, today = new Date()): string {
+  return new Date(today.getTime() - (days - 1) * 86_400_000).toISOString().slice(0, 10);
+}
 
 /** "30d" → 30; null when not a whole number of days from 1 to 730. */
 export function parseRange(value: string): number | null {
@@ -20,7 +26,8 @@ export class MedProMrrElement extends MedProElement<MrrSummary> {
 
   protected request(): WidgetRequest {
     const range = this.getAttribute('range') || '30d';
-    if (parseRange(range) === null)
+    const days = parseRange(range);
+    if (days === null)
       return {
         invalid: `Atributo range inválido: "${range}". Use um número de dias, por exemplo 30d, 90d ou 365d.`,
       };
@@ -30,7 +37,8 @@ export class MedProMrrElement extends MedProElement<MrrSummary> {
     const product = this.getAttribute('product');
     return {
       procedure: 'widgets.mrrSummary',
-      input: { range, granularity, ...(product ? { productId: product } : {}) },
+      // The server's `to` defaults to its today; the range is the `days` days up to it.
+      input: { from: rangeStart(days), granularity, ...(product ? { product } : {}) },
     };
   }
 
@@ -64,7 +72,7 @@ export class MedProCustomerHealthElement extends MedProElement<CustomerHealth> {
   protected request(): WidgetRequest {
     const customerId = this.getAttribute('customer-id')?.trim();
     if (!customerId) return { invalid: 'Informe o cliente no atributo customer-id (cus_…).' };
-    return { procedure: 'widgets.customerHealth', input: { customerId } };
+    return { procedure: 'widgets.customerHealth', input: { id: customerId } };
   }
 
   protected emptyMessage(): string | null {
@@ -73,8 +81,14 @@ export class MedProCustomerHealthElement extends MedProElement<CustomerHealth> {
 
   protected view(data: CustomerHealth) {
     const factors = Number(this.getAttribute('factors') ?? 3);
+    // The customer's page in the admin app, which also serves the API.
+    const adminUrl = `${readConfig(this).apiBase.replace(/\/+$/, '')}/customers/${encodeURIComponent(data.stripeCustomerId)}`;
     return (
-      <CustomerHealthView data={data} maxFactors={Number.isInteger(factors) && factors >= 0 ? factors : 3} />
+      <CustomerHealthView
+        data={data}
+        maxFactors={Number.isInteger(factors) && factors >= 0 ? factors : 3}
+        adminUrl={adminUrl}
+      />
     );
   }
 }

@@ -3,29 +3,32 @@ import { MetricCard } from '../cards/MetricCard.tsx';
 import { Sparkline } from '../charts/Sparkline.tsx';
 import { formatMoney, formatPercent } from '../format.ts';
 
-/** widgets.mrrSummary */
+/** What widgets.mrrSummary answers (the fields the widget reads). */
 export interface MrrSummary {
   /** Reporting currency (ISO code). */
   currency: string;
-  /** Minor units of the reporting currency. */
+  product: string | null;
+  /** Minor units of the reporting currency, at the end of the range. */
   mrr: number;
+  /** At the end of the previous period of equal length. */
   previousMrr: number;
-  /** (mrr − previousMrr) ÷ previousMrr; null when previousMrr is 0. */
-  change: number | null;
-  series: { date: Date | string; mrr: number }[];
+  /** relative = (mrr − previousMrr) ÷ previousMrr; null when previousMrr is 0. */
+  change: { absolute: number | null; relative: number | null };
+  /** MRR at the end of each bucket; period is the bucket's first day (YYYY-MM-DD). */
+  series: { period: string; mrr: number }[];
 }
 
-/** widgets.customerHealth */
+/** What widgets.customerHealth answers. */
 export interface CustomerHealth {
-  customerId: string;
+  stripeCustomerId: string;
   name: string | null;
   healthScore: number | null;
-  band: 'good' | 'warning' | 'at_risk' | null;
-  churnRisk: number | null;
-  factors: { factor: string; label: string; impact: number }[];
+  healthBand: 'good' | 'warning' | 'at_risk' | null;
+  churnRiskScore: number | null;
   mrr: number;
   currency: string;
-  adminUrl: string;
+  /** The factors that lower the score most. */
+  topFactors: { factor: string; label: string; impact: number }[];
 }
 
 export function rangeLabel(days: number): string {
@@ -39,12 +42,12 @@ export function MrrView({ data, days, product }: { data: MrrSummary; days: numbe
       label={product ? 'MRR do produto' : 'MRR'}
       value={data.mrr}
       format={format}
-      change={data.change}
+      change={data.change.relative}
       comparedTo={`vs. ${rangeLabel(days)} antes`}
     >
       <Sparkline
         title={`MRR nos últimos ${rangeLabel(days)}`}
-        data={data.series.map((p) => ({ date: p.date, value: p.mrr }))}
+        data={data.series.map((p) => ({ date: p.period, value: p.mrr }))}
         valueLabel="MRR"
         valueFormat={format}
         filename="mrr"
@@ -53,34 +56,35 @@ export function MrrView({ data, days, product }: { data: MrrSummary; days: numbe
   );
 }
 
-/** Only http(s) links: a javascript: URL from a misconfigured server must not become a link. */
+/** Only http(s) links: a javascript: URL from a misconfigured attribute must not become a link. */
 export function safeHttpUrl(url: string): string | null {
   try {
-    const parsed = new URL(url);
+    const parsed = new URL(url, document.baseURI);
     return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : null;
   } catch {
     return null;
   }
 }
 
-export function CustomerHealthView({ data, maxFactors }: { data: CustomerHealth; maxFactors: number }) {
-  const factors = [...data.factors]
+export function CustomerHealthView(props: { data: CustomerHealth; maxFactors: number; adminUrl: string }) {
+  const { data, maxFactors } = props;
+  const factors = [...data.topFactors]
     .filter((f) => f.impact !== 0)
     .sort((a, b) => Math.abs(b.impact) - Math.abs(a.impact))
     .slice(0, maxFactors);
-  const link = safeHttpUrl(data.adminUrl);
+  const link = safeHttpUrl(props.adminUrl);
   return (
     <section className="mp-health" part="card">
       <div className="mp-health__head">
         <p className="mp-health__name" part="name">
-          {data.name || data.customerId}
+          {data.name || data.stripeCustomerId}
         </p>
         <HealthBadge score={data.healthScore} />
       </div>
       <dl className="mp-health__figures">
         <div>
           <dt>Risco de cancelamento</dt>
-          <dd>{data.churnRisk === null ? '—' : formatPercent(data.churnRisk)}</dd>
+          <dd>{data.churnRiskScore === null ? '—' : formatPercent(data.churnRiskScore)}</dd>
         </div>
         <div>
           <dt>MRR</dt>
