@@ -25,6 +25,8 @@ export interface PriceDef {
   nickname?: string;
   /** Archived this many days after the first day of history. */
   archivedAfterDays?: number;
+  /** Archived this many days before `now` (a price.updated event inside the event window). */
+  archivedDaysBeforeNow?: number;
   createdOffsetDays?: number;
 }
 
@@ -125,6 +127,15 @@ export const PRICES: PriceDef[] = [
   { key: 'clinica10_y', product: 'clinica10', currency: 'brl', unitAmount: 299000, interval: 'year' },
   { key: 'clinica20_m', product: 'clinica20', currency: 'brl', unitAmount: 49900, interval: 'month' },
   { key: 'clinica20_y', product: 'clinica20', currency: 'brl', unitAmount: 499000, interval: 'year' },
+  {
+    key: 'clinica20_promo_m',
+    product: 'clinica20',
+    currency: 'brl',
+    unitAmount: 44900,
+    interval: 'month',
+    nickname: 'Promoção de lançamento',
+    archivedDaysBeforeNow: 8,
+  },
   { key: 'seat_m', product: 'seat', currency: 'brl', unitAmount: 2900, interval: 'month' },
   { key: 'seat_q', product: 'seat', currency: 'brl', unitAmount: 8700, interval: 'month', intervalCount: 3 },
   { key: 'seat_y', product: 'seat', currency: 'brl', unitAmount: 29000, interval: 'year' },

@@ -121,10 +121,13 @@ function buildCatalog(engine: Engine, seed: number): Catalog {
     );
     if (created > d.nowTs) continue;
     const idx = d.prices.length;
-    const archivedAt =
-      def.archivedAfterDays !== undefined ? d.firstDay + def.archivedAfterDays * DAY + 11 * HOUR : null;
-    const archived = archivedAt !== null && archivedAt <= d.nowTs ? archivedAt : null;
-    if (archived !== null) legacyArchivedAt = archived;
+    let archivedAt: number | null = null;
+    if (def.archivedAfterDays !== undefined)
+      archivedAt = d.firstDay + def.archivedAfterDays * DAY + 11 * HOUR;
+    if (def.archivedDaysBeforeNow !== undefined)
+      archivedAt = nowDay - def.archivedDaysBeforeNow * DAY + 16 * HOUR;
+    const archived = archivedAt !== null && archivedAt <= d.nowTs && archivedAt > created ? archivedAt : null;
+    if (archived !== null && def.archivedAfterDays !== undefined) legacyArchivedAt = archived;
     d.prices.push({
       idx,
       id: d.ids.price.id(idx),
@@ -580,7 +583,8 @@ export function catalogFromData(d: AccountData): Catalog {
   for (const p of d.prices) if (p.lookupKey) price.set(p.lookupKey, p.idx);
   const productCreated = new Map<string, number>();
   for (const p of d.products) productCreated.set(p.metadata.catalog_key ?? p.id, p.created);
-  const legacy = d.prices.find((p) => p.archivedAt !== null)?.archivedAt ?? Number.POSITIVE_INFINITY;
+  const legacy =
+    d.prices.find((p) => p.lookupKey === 'clinica5_legacy_m')?.archivedAt ?? Number.POSITIVE_INFINITY;
   const wa = price.get('whatsapp_m');
   return {
     price,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCli } from './cli.ts';
+import { TokenBucket } from './faults.ts';
 import { parseForm } from './http/form.ts';
 import { matches, parseSearch } from './http/search.ts';
 import { convertMinor, DEFAULT_RATES, itemAmount, type PriceSpec, rate4, subscriptionMrr } from './mrr.ts';
@@ -134,5 +135,20 @@ describe('CLI flags', () => {
     expect(() => parseCli(['--fixture', 'f.json', '--seed', '1'])).toThrow(/cannot be combined/);
     expect(() => parseCli(['--webhook-url', 'http://x', '--live'])).toThrow(/webhook-secret/);
     expect(() => parseCli(['--wat'])).toThrow(/Unknown option/);
+  });
+});
+
+describe('token bucket', () => {
+  it('allows a burst then refills at the rate', () => {
+    const b = new TokenBucket(10, 10, 0);
+    let ok = 0;
+    for (let i = 0; i < 25; i++) if (b.take(0)) ok++;
+    expect(ok).toBe(10);
+    expect(b.take(50)).toBe(false);
+    expect(b.take(100)).toBe(true);
+    expect(b.take(100)).toBe(false);
+    let later = 0;
+    for (let i = 0; i < 25; i++) if (b.take(10_000)) later++;
+    expect(later).toBe(10);
   });
 });

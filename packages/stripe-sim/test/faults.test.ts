@@ -12,18 +12,18 @@ afterEach(async () => {
 
 describe('faults', () => {
   it('rate limit answers 429 with Stripe rate_limit errors', async () => {
-    sim = await startSimulator({ customers: 20, months: 2, now: NOW, port: 0, rateLimit: 5 });
+    // 0.01 req/s: a burst of one request, then no token for 100 s
+    sim = await startSimulator({ customers: 20, months: 2, now: NOW, port: 0, rateLimit: 0.01 });
     const results = await Promise.all(Array.from({ length: 30 }, () => raw(sim!, '/v1/customers?limit=1')));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     const limited = results.filter((r) => r.status === 429);
-    const ok = results.filter((r) => r.status === 200);
-    expect(ok.length).toBeGreaterThanOrEqual(5);
-    expect(limited.length).toBeGreaterThan(10);
+    expect(limited).toHaveLength(29);
     expect(limited[0]!.body.error).toMatchObject({ type: 'invalid_request_error', code: 'rate_limit' });
     await expect(client(sim).customers.list()).rejects.toMatchObject({
       type: 'StripeRateLimitError',
       statusCode: 429,
     });
-    expect(sim.stats.byStatus['429']).toBeGreaterThan(10);
+    expect(sim.stats.byStatus['429']).toBe(30);
   });
 
   it('error rate answers 500 api_error', async () => {
