@@ -1,4 +1,5 @@
 import type { Scenario } from '../harness.ts';
+import { widgetsScenario } from './widgets.ts';
 
 /** Every benchmark scenario, in the order they run. */
-export const SCENARIOS: Scenario[] = [];
+export const SCENARIOS: Scenario[] = [widgetsScenario];

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 /**
@@ -9,14 +10,14 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   build: {
-    outDir: process.env.WIDGETS_OUT_DIR ?? 'dist',
+    outDir: 'dist',
     emptyOutDir: true,
     manifest: true,
     sourcemap: false,
     target: 'es2022',
     modulePreload: false,
     rollupOptions: {
-      input: 'src/elements/index.ts',
+      input: fileURLToPath(new URL('src/elements/index.ts', import.meta.url)),
       // Keep the entry's exports (defineMedProElements) for pages that import the module.
       preserveEntrySignatures: 'strict',
       output: { format: 'es', entryFileNames: 'medpro-widgets.[hash].js' },
