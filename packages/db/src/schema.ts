@@ -9,7 +9,11 @@ const { STRING, TEXT, INTEGER, BIGINT, BOOLEAN, DATE, DATEONLY, JSON: JSONTYPE }
 
 const id = { type: INTEGER, primaryKey: true, autoIncrement: true };
 const stripeId = (unique = true) => ({ type: STRING(255), allowNull: false, unique });
-const money = { type: BIGINT, allowNull: true };
+/**
+ * A fresh object per column: Sequelize writes the column name into the attribute object it is
+ * given, so one shared object made every money column of a table collapse into the first name.
+ */
+const money = () => ({ type: BIGINT, allowNull: true });
 /** The event/fetch time (ms) of the copy we hold; older copies never overwrite newer ones. */
 const sourceVersion = { type: BIGINT, allowNull: false, defaultValue: 0 };
 const timestamps = {
@@ -73,7 +77,7 @@ export const TABLES_V1: Record<string, TableDefinition> = {
       stripe_product_id: { type: STRING(255), allowNull: true },
       active: { type: BOOLEAN, allowNull: false, defaultValue: true },
       currency: { type: STRING(3), allowNull: false },
-      unit_amount: money,
+      unit_amount: money(),
       unit_amount_decimal: { type: STRING(64), allowNull: true },
       type: { type: STRING(20), allowNull: false },
       billing_scheme: { type: STRING(20), allowNull: true },
@@ -99,7 +103,7 @@ export const TABLES_V1: Record<string, TableDefinition> = {
       stripe_coupon_id: stripeId(),
       name: { type: STRING(255), allowNull: true },
       percent_off: { type: STRING(32), allowNull: true },
-      amount_off: money,
+      amount_off: money(),
       currency: { type: STRING(3), allowNull: true },
       duration: { type: STRING(20), allowNull: false },
       duration_in_months: { type: INTEGER, allowNull: true },
@@ -143,13 +147,13 @@ export const TABLES_V1: Record<string, TableDefinition> = {
       billing_reason: { type: STRING(40), allowNull: true },
       collection_method: { type: STRING(30), allowNull: true },
       currency: { type: STRING(3), allowNull: false },
-      subtotal: money,
-      total: money,
-      tax: money,
-      total_discount_amount: money,
-      amount_due: money,
-      amount_paid: money,
-      amount_remaining: money,
+      subtotal: money(),
+      total: money(),
+      tax: money(),
+      total_discount_amount: money(),
+      amount_due: money(),
+      amount_paid: money(),
+      amount_remaining: money(),
       attempt_count: { type: INTEGER, allowNull: true },
       period_start: { type: DATE, allowNull: true },
       period_end: { type: DATE, allowNull: true },
@@ -181,9 +185,9 @@ export const TABLES_V1: Record<string, TableDefinition> = {
       parent_type: { type: STRING(40), allowNull: true },
       proration: { type: BOOLEAN, allowNull: false, defaultValue: false },
       quantity: { type: INTEGER, allowNull: true },
-      amount: money,
+      amount: money(),
       currency: { type: STRING(3), allowNull: false },
-      discount_amount: money,
+      discount_amount: money(),
       period_start: { type: DATE, allowNull: true },
       period_end: { type: DATE, allowNull: true },
       description: { type: TEXT, allowNull: true },
@@ -222,9 +226,9 @@ export const TABLES_V1: Record<string, TableDefinition> = {
       stripe_customer_id: { type: STRING(255), allowNull: true },
       stripe_payment_intent_id: { type: STRING(255), allowNull: true },
       stripe_invoice_id: { type: STRING(255), allowNull: true },
-      amount: money,
-      amount_captured: money,
-      amount_refunded: money,
+      amount: money(),
+      amount_captured: money(),
+      amount_refunded: money(),
       currency: { type: STRING(3), allowNull: false },
       status: { type: STRING(20), allowNull: true },
       paid: { type: BOOLEAN, allowNull: false, defaultValue: false },
@@ -247,7 +251,7 @@ export const TABLES_V1: Record<string, TableDefinition> = {
       stripe_refund_id: stripeId(),
       stripe_charge_id: { type: STRING(255), allowNull: true },
       stripe_payment_intent_id: { type: STRING(255), allowNull: true },
-      amount: money,
+      amount: money(),
       currency: { type: STRING(3), allowNull: false },
       status: { type: STRING(20), allowNull: true },
       reason: { type: STRING(64), allowNull: true },
@@ -504,3 +508,21 @@ export const PLAN_TABLE_ADDITIONS_V3: Record<string, ModelAttributes> = {
 
 export const PLAN_TABLE_INDEXES_V3: Record<string, { name: string; fields: string[]; unique?: boolean }[]> =
   {};
+
+/** V4: the money columns that databases migrated before `money()` became a factory lack. */
+export const TABLE_ADDITIONS_V4: Record<string, ModelAttributes> = {
+  prices: { unit_amount: money() },
+  coupons: { amount_off: money() },
+  invoices: {
+    subtotal: money(),
+    total: money(),
+    tax: money(),
+    total_discount_amount: money(),
+    amount_due: money(),
+    amount_paid: money(),
+    amount_remaining: money(),
+  },
+  invoice_lines: { amount: money(), discount_amount: money() },
+  charges: { amount: money(), amount_captured: money(), amount_refunded: money() },
+  refunds: { amount: money() },
+};

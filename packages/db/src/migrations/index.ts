@@ -7,6 +7,7 @@ import {
   PLAN_TABLE_INDEXES_V1,
   PLAN_TABLE_INDEXES_V2,
   PLAN_TABLE_INDEXES_V3,
+  TABLE_ADDITIONS_V4,
   TABLES_V1,
   TABLES_V2,
   type TableDefinition,
@@ -48,6 +49,12 @@ const MIGRATIONS = [
     name: '0004-customer-erasure-and-api-indexes',
     async up({ context: { queryInterface } }: { context: MigrationContext }) {
       await addMissingColumns(queryInterface, PLAN_TABLE_ADDITIONS_V3, PLAN_TABLE_INDEXES_V3);
+    },
+  },
+  {
+    name: '0005-money-columns',
+    async up({ context: { queryInterface } }: { context: MigrationContext }) {
+      await addMissingColumns(queryInterface, TABLE_ADDITIONS_V4, {});
     },
   },
 ];
