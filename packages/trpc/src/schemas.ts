@@ -1,0 +1,60 @@
+/** Input and output pieces shared by the routers; they also become the OpenAPI schemas. */
+import { z } from 'zod';
+
+export const day = z.iso.date().describe('UTC day, YYYY-MM-DD');
+export const month = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Expected a month as YYYY-MM')
+  .describe('UTC month, YYYY-MM');
+
+export const stripeCustomerId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9_-]+$/, 'Not a Stripe customer id (cus_…)')
+  .describe('Stripe customer id');
+
+export const page = z.number().int().min(1).max(100_000).default(1);
+export const limit = (fallback: number, max = 100) =>
+  z.number().int().min(1).max(max, `At most ${max} per page`).default(fallback);
+
+export const currencyCode = z
+  .string()
+  .regex(/^[A-Za-z]{3}$/, 'Expected a 3-letter ISO currency code')
+  .transform((c) => c.toUpperCase());
+
+export const minor = z.number().int().describe('Money in minor units (cents) of the accompanying currency');
+export const ratio = z
+  .number()
+  .nullable()
+  .describe('A fraction (0.1 = 10 %); null when there is nothing to divide by');
+
+export const granularity = z.enum(['day', 'week', 'month']);
+
+export const pagination = {
+  page: z.number().int(),
+  limit: z.number().int(),
+  total: z.number().int(),
+  totalPages: z.number().int(),
+};
+
+export function paginate(total: number, input: { page: number; limit: number }) {
+  return { page: input.page, limit: input.limit, total, totalPages: Math.ceil(total / input.limit) };
+}
+
+/** A period [from, to] of whole UTC days (both inclusive) and how to bucket it. */
+export const rangeInput = z
+  .object({
+    from: day.optional().describe('First day (default: 29 days before `to`)'),
+    to: day.optional().describe('Last day, inclusive (default: today, UTC)'),
+    granularity: granularity.default('day'),
+  })
+  .default({ granularity: 'day' });
+
+export const change = z
+  .object({
+    absolute: z.number().nullable(),
+    relative: ratio,
+  })
+  .describe('Current minus previous period, absolute and relative to the previous value');
