@@ -1,0 +1,84 @@
+/**
+ * A token bucket shared by every request of one sync: `rate` tokens a second, at most `burst`
+ * saved up. Callers wait for a token before each request, so concurrent ranges together stay
+ * under the account's rate limit instead of discovering it through 429s.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+  /** Waiters in arrival order, so no caller starves behind later ones. */
+  private readonly queue: { resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly rate: number,
+    readonly burst: number = Math.max(1, Math.round(rate)),
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    if (!(rate > 0)) throw new Error(`TokenBucket rate must be positive, got ${rate}`);
+    if (!(burst >= 1)) throw new Error(`TokenBucket burst must be at least 1, got ${burst}`);
+    this.tokens = burst;
+    this.last = this.now();
+  }
+
+  private refill(): void {
+    const t = this.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.rate);
+    this.last = t;
+  }
+
+  /** Takes a token if one is available now. */
+  tryTake(): boolean {
+    this.refill();
+    if (this.queue.length === 0 && this.tokens >= 1) {
+      this.tokens -= 1;
+      return true;
+    }
+    return false;
+  }
+
+  /** Milliseconds until the next token is available (0 when one is). */
+  waitTime(): number {
+    this.refill();
+    return this.tokens >= 1 ? 0 : ((1 - this.tokens) / this.rate) * 1000;
+  }
+
+  /** Resolves when a token has been taken for the caller; rejects if `signal` aborts first. */
+  take(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (this.tryTake()) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const waiter = {
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        reject,
+      };
+      const onAbort = () => {
+        const i = this.queue.indexOf(waiter);
+        if (i >= 0) this.queue.splice(i, 1);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.queue.push(waiter);
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.timer || this.queue.length === 0) return;
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.refill();
+        while (this.queue.length > 0 && this.tokens >= 1) {
+          this.tokens -= 1;
+          this.queue.shift()?.resolve();
+        }
+        this.schedule();
+      },
+      Math.max(1, Math.ceil(this.waitTime())),
+    );
+  }
+}

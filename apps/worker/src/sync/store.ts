@@ -1,0 +1,468 @@
+/**
+ * Writes Stripe objects into the mirror tables: one transaction per page, bulk upserts guarded
+ * by `source_version` (an older copy never overwrites a newer one), customer placeholders
+ * before anything that references a customer, activity entries beside the objects.
+ */
+import type { Database, UpsertSpec } from '@medpro/db';
+import { upsertRows } from '@medpro/db';
+import type Stripe from 'stripe';
+import { chargeActivity, invoiceActivity, refundActivity, subscriptionActivity } from './activity.ts';
+import {
+  chargeRow,
+  couponRow,
+  customerRow,
+  expandedDefaultPaymentMethod,
+  idOf,
+  invoiceLineRow,
+  invoiceRow,
+  paymentMethodRow,
+  priceRow,
+  productRow,
+  type Row,
+  refundRow,
+  type Stamp,
+  subscriptionItemRow,
+  subscriptionRow,
+} from './mappers.ts';
+
+/** The transaction type of @medpro/db (a Sequelize transaction). */
+export type Tx = NonNullable<NonNullable<Parameters<typeof upsertRows>[3]>['transaction']>;
+
+const V = 'source_version';
+
+function spec(table: string, key: string, row: Row): UpsertSpec {
+  return {
+    table,
+    key: [key],
+    update: Object.keys(row).filter((c) => c !== key && c !== 'created_at'),
+    version: V,
+  };
+}
+
+async function upsert(db: Database, table: string, key: string, rows: Row[], transaction: Tx): Promise<void> {
+  const first = rows[0];
+  if (!first) return;
+  await upsertRows(db.sequelize, spec(table, key, first), rows, { transaction });
+}
+
+/** Dialect-specific MySQL deadlocks/lock waits and SQLite busy errors are worth one more try. */
+function isTransientDbError(error: unknown): boolean {
+  const e = error as { name?: string; original?: { code?: string; errno?: number } };
+  const code = e.original?.code ?? '';
+  return (
+    code === 'ER_LOCK_DEADLOCK' ||
+    code === 'ER_LOCK_WAIT_TIMEOUT' ||
+    code === 'SQLITE_BUSY' ||
+    e.name === 'SequelizeTimeoutError'
+  );
+}
+
+/**
+ * SQLite has one writer at a time, and concurrent transactions on separate connections of one
+ * process fail instead of waiting: a process serialises its own SQLite transactions here.
+ */
+const sqliteWriters = new WeakMap<Database, Promise<unknown>>();
+
+/** Runs `fn` in a transaction, retrying a few times on deadlocks and busy databases. */
+export async function inTransaction<T>(db: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if (db.dialect !== 'sqlite') return transactionWithRetry(db, fn);
+  const previous = sqliteWriters.get(db) ?? Promise.resolve();
+  const mine = previous.catch(() => {}).then(() => transactionWithRetry(db, fn));
+  sqliteWriters.set(db, mine);
+  return mine;
+}
+
+async function transactionWithRetry<T>(db: Database, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.sequelize.transaction((tx) => fn(tx as Tx));
+    } catch (error) {
+      if (attempt >= 5 || !isTransientDbError(error)) throw error;
+      await new Promise((r) => setTimeout(r, 50 * 2 ** attempt * Math.random()));
+    }
+  }
+}
+
+/**
+ * Makes sure a customers row exists for each id, so rows with a foreign key to customers can
+ * be written before the customer itself is synced. A placeholder has source_version 0 and
+ * email '': any real copy of the customer overwrites it, and it never overwrites one.
+ */
+export async function ensureCustomers(
+  db: Database,
+  ids: Iterable<string | null>,
+  now: Date,
+  transaction: Tx,
+) {
+  const unique = [...new Set([...ids].filter((x): x is string => !!x))].sort();
+  if (!unique.length) return;
+  const rows = unique.map((id) => ({
+    stripe_customer_id: id,
+    email: '',
+    deleted: false,
+    source_version: 0,
+    created_at: now,
+    updated_at: now,
+  }));
+  await upsertRows(db.sequelize, { table: 'customers', key: ['stripe_customer_id'], update: [] }, rows, {
+    transaction,
+  });
+}
+
+export async function insertActivity(db: Database, rows: Row[], now: Date, transaction: Tx) {
+  if (!rows.length) return;
+  await ensureCustomers(
+    db,
+    rows.map((r) => r.stripe_customer_id as string),
+    now,
+    transaction,
+  );
+  // Insert-or-ignore on (source_id, activity_type): replays never add a second entry.
+  await upsertRows(
+    db.sequelize,
+    { table: 'customer_activity', key: ['source_id', 'activity_type'], update: [] },
+    rows.map((r) => ({ ...r, created_at: now })),
+    { transaction },
+  );
+}
+
+/** Counts objects whose stored copy differed from Stripe's (for reconciliation). */
+export interface DriftCounter {
+  count(type: string, n: number): void;
+}
+
+/** Stable JSON for comparing a stored `raw` with a fresh object. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+}
+
+async function countDrift(
+  db: Database,
+  table: string,
+  key: string,
+  rows: Row[],
+  transaction: Tx,
+): Promise<number> {
+  const ids = rows.map((r) => r[key] as string);
+  const [stored] = (await db.sequelize.query(
+    `SELECT ${key} AS id, raw FROM ${table} WHERE ${key} IN (:ids)`,
+    {
+      replacements: { ids },
+      transaction,
+    },
+  )) as [{ id: string; raw: unknown }[], unknown];
+  const byId = new Map(stored.map((r) => [r.id, typeof r.raw === 'string' ? JSON.parse(r.raw) : r.raw]));
+  let drift = 0;
+  for (const row of rows) {
+    const before = byId.get(row[key] as string);
+    if (before === undefined || canonical(before) !== canonical(row.raw)) drift++;
+  }
+  return drift;
+}
+
+export interface WriteResult {
+  /** Customer ids whose data changed, for the analytics hook. */
+  customers: Set<string>;
+}
+
+export interface WriteOptions {
+  drift?: DriftCounter | undefined;
+  /** Runs inside the page's transaction, after the rows (e.g. saving the cursor). */
+  alsoInTransaction?: ((tx: Tx) => Promise<void>) | undefined;
+}
+
+export type ObjectType =
+  | 'products'
+  | 'prices'
+  | 'coupons'
+  | 'customers'
+  | 'subscriptions'
+  | 'invoices'
+  | 'charges'
+  | 'refunds'
+  | 'payment_methods';
+
+/** A subscription with all its items (the embedded list paged to its end by the caller). */
+export interface FullSubscription {
+  subscription: Stripe.Subscription;
+  items: Stripe.SubscriptionItem[];
+}
+
+/** An invoice with all its lines. */
+export interface FullInvoice {
+  invoice: Stripe.Invoice;
+  lines: Stripe.InvoiceLineItem[];
+}
+
+export type PageOf = {
+  products: Stripe.Product | Stripe.DeletedProduct;
+  prices: Stripe.Price;
+  coupons: Stripe.Coupon;
+  customers: Stripe.Customer | Stripe.DeletedCustomer;
+  subscriptions: FullSubscription;
+  invoices: FullInvoice;
+  charges: Stripe.Charge;
+  refunds: Stripe.Refund;
+  payment_methods: Stripe.PaymentMethod;
+};
+
+/** Writes one page of objects of one type, in one transaction. */
+export async function writePage<T extends ObjectType>(
+  db: Database,
+  type: T,
+  objects: readonly PageOf[T][],
+  stamp: Stamp,
+  options: WriteOptions = {},
+): Promise<WriteResult> {
+  const customers = new Set<string>();
+  await inTransaction(db, async (tx) => {
+    if (objects.length) await writeObjects(db, type, objects, stamp, tx, customers, options.drift);
+    await options.alsoInTransaction?.(tx);
+  });
+  return { customers };
+}
+
+async function writeObjects<T extends ObjectType>(
+  db: Database,
+  type: T,
+  objects: readonly unknown[],
+  s: Stamp,
+  tx: Tx,
+  changed: Set<string>,
+  drift: DriftCounter | undefined,
+): Promise<void> {
+  const measure = async (table: string, key: string, rows: Row[]) => {
+    if (drift && rows.length) drift.count(type, await countDrift(db, table, key, rows, tx));
+  };
+  switch (type) {
+    case 'products': {
+      const list = objects as readonly PageOf['products'][];
+      const live = list.filter((p): p is Stripe.Product => !p.deleted).map((p) => productRow(p, s));
+      await measure('products', 'stripe_product_id', live);
+      await upsert(db, 'products', 'stripe_product_id', live, tx);
+      const gone = list.filter((p) => p.deleted).map((p) => productRow(p, s));
+      await upsert(db, 'products', 'stripe_product_id', gone, tx);
+      return;
+    }
+    case 'prices': {
+      const rows = (objects as readonly Stripe.Price[]).map((p) => priceRow(p, s));
+      await measure('prices', 'stripe_price_id', rows);
+      return upsert(db, 'prices', 'stripe_price_id', rows, tx);
+    }
+    case 'coupons': {
+      const rows = (objects as readonly Stripe.Coupon[]).map((c) => couponRow(c, s));
+      await measure('coupons', 'stripe_coupon_id', rows);
+      return upsert(db, 'coupons', 'stripe_coupon_id', rows, tx);
+    }
+    case 'customers': {
+      const list = objects as readonly PageOf['customers'][];
+      const live = list.filter((c): c is Stripe.Customer => !c.deleted);
+      const rows = live.map((c) => customerRow(c, s));
+      await measure('customers', 'stripe_customer_id', rows);
+      await upsert(db, 'customers', 'stripe_customer_id', rows, tx);
+      const pms = live.map(expandedDefaultPaymentMethod).filter((pm): pm is Stripe.PaymentMethod => !!pm);
+      await upsert(
+        db,
+        'payment_methods',
+        'stripe_payment_method_id',
+        pms.map((pm) => paymentMethodRow(pm, s)),
+        tx,
+      );
+      const deleted = list.filter((c) => c.deleted).map((c) => c.id);
+      await markCustomersDeleted(db, deleted, s, tx);
+      for (const c of list) changed.add(c.id);
+      return;
+    }
+    case 'payment_methods': {
+      const list = objects as readonly Stripe.PaymentMethod[];
+      await ensureCustomers(
+        db,
+        list.map((pm) => idOf(pm.customer)),
+        s.now,
+        tx,
+      );
+      await upsert(
+        db,
+        'payment_methods',
+        'stripe_payment_method_id',
+        list.map((pm) => paymentMethodRow(pm, s)),
+        tx,
+      );
+      for (const pm of list) {
+        const c = idOf(pm.customer);
+        if (c) changed.add(c);
+      }
+      return;
+    }
+    case 'subscriptions': {
+      const list = objects as readonly FullSubscription[];
+      const rows = list.map(({ subscription, items }) => subscriptionRow(subscription, items, s));
+      await measure('customer_subscriptions', 'stripe_subscription_id', rows);
+      await ensureCustomers(
+        db,
+        rows.map((r) => r.stripe_customer_id as string),
+        s.now,
+        tx,
+      );
+      await upsert(db, 'customer_subscriptions', 'stripe_subscription_id', rows, tx);
+      const itemRows = list.flatMap(({ items }) => items.map((i) => subscriptionItemRow(i, s)));
+      await upsert(db, 'subscription_items', 'stripe_subscription_item_id', itemRows, tx);
+      // Items no longer on a subscription are marked deleted (unless a newer copy says otherwise).
+      for (const { subscription, items } of list) {
+        await db.sequelize.query(
+          `UPDATE subscription_items SET deleted = :yes, source_version = :v, updated_at = :now
+           WHERE stripe_subscription_id = :sub AND source_version <= :v AND deleted = :no
+           ${items.length ? 'AND stripe_subscription_item_id NOT IN (:ids)' : ''}`,
+          {
+            replacements: {
+              yes: true,
+              no: false,
+              v: s.version,
+              now: s.now,
+              sub: subscription.id,
+              ids: items.map((i) => i.id),
+            },
+            transaction: tx,
+          },
+        );
+      }
+      await insertActivity(
+        db,
+        list.flatMap(({ subscription, items }) => subscriptionActivity(subscription, items)),
+        s.now,
+        tx,
+      );
+      for (const r of rows) changed.add(r.stripe_customer_id as string);
+      return;
+    }
+    case 'invoices': {
+      const list = objects as readonly FullInvoice[];
+      const rows = list.map(({ invoice }) => invoiceRow(invoice, s));
+      await measure('invoices', 'stripe_invoice_id', rows);
+      await ensureCustomers(
+        db,
+        rows.map((r) => r.stripe_customer_id as string),
+        s.now,
+        tx,
+      );
+      await upsert(db, 'invoices', 'stripe_invoice_id', rows, tx);
+      // Lines have no version of their own: they are written only with an invoice copy that won.
+      const ids = list.map(({ invoice }) => invoice.id);
+      const [current] = (await db.sequelize.query(
+        'SELECT stripe_invoice_id AS id, source_version AS v FROM invoices WHERE stripe_invoice_id IN (:ids)',
+        { replacements: { ids }, transaction: tx },
+      )) as [{ id: string; v: number | string }[], unknown];
+      const won = new Set(current.filter((r) => Number(r.v) === s.version).map((r) => r.id));
+      const winners = list.filter(({ invoice }) => won.has(invoice.id));
+      const lineRows = winners.flatMap(({ invoice, lines }) =>
+        lines.map((l) => invoiceLineRow(l, invoice, s)),
+      );
+      if (lineRows.length) {
+        await upsertRows(
+          db.sequelize,
+          {
+            table: 'invoice_lines',
+            key: ['stripe_line_item_id'],
+            update: Object.keys(lineRows[0]!).filter(
+              (c) => c !== 'stripe_line_item_id' && c !== 'created_at',
+            ),
+          },
+          lineRows,
+          { transaction: tx },
+        );
+      }
+      for (const { invoice, lines } of winners) {
+        // A draft invoice can lose lines; a finalized one never changes them.
+        if (invoice.status === 'draft' || lines.length === 0) {
+          await db.sequelize.query(
+            `DELETE FROM invoice_lines WHERE stripe_invoice_id = :inv ${lines.length ? 'AND stripe_line_item_id NOT IN (:ids)' : ''}`,
+            { replacements: { inv: invoice.id, ids: lines.map((l) => l.id) }, transaction: tx },
+          );
+        }
+      }
+      await insertActivity(
+        db,
+        list.flatMap(({ invoice }) => invoiceActivity(invoice)),
+        s.now,
+        tx,
+      );
+      for (const r of rows) if (r.stripe_customer_id) changed.add(r.stripe_customer_id as string);
+      return;
+    }
+    case 'charges': {
+      const list = objects as readonly Stripe.Charge[];
+      const rows = list.map((c) => chargeRow(c, s));
+      await measure('charges', 'stripe_charge_id', rows);
+      await upsert(db, 'charges', 'stripe_charge_id', rows, tx);
+      await insertActivity(db, list.flatMap(chargeActivity), s.now, tx);
+      for (const r of rows) if (r.stripe_customer_id) changed.add(r.stripe_customer_id as string);
+      return;
+    }
+    case 'refunds': {
+      const list = objects as readonly Stripe.Refund[];
+      const rows = list.map((r) => refundRow(r, s));
+      await measure('refunds', 'stripe_refund_id', rows);
+      await upsert(db, 'refunds', 'stripe_refund_id', rows, tx);
+      await insertActivity(db, list.flatMap(refundActivity), s.now, tx);
+      for (const r of list) {
+        const c = idOf(r.customer);
+        if (c) changed.add(c);
+      }
+      return;
+    }
+  }
+}
+
+/** Deleted customers keep their row (and history); only `deleted` flips. */
+export async function markCustomersDeleted(db: Database, ids: readonly string[], s: Stamp, tx: Tx) {
+  if (!ids.length) return;
+  await upsertRows(
+    db.sequelize,
+    {
+      table: 'customers',
+      key: ['stripe_customer_id'],
+      update: ['deleted', 'updated_at', 'last_sync_at'],
+      version: V,
+    },
+    ids.map((id) => ({
+      stripe_customer_id: id,
+      email: '',
+      deleted: true,
+      last_sync_at: s.now,
+      source_version: s.version,
+      created_at: s.now,
+      updated_at: s.now,
+    })),
+    { transaction: tx },
+  );
+}
+
+/** Products, prices and coupons that Stripe says are gone: flagged, never removed. */
+export async function markDeleted(
+  db: Database,
+  table: 'products' | 'prices' | 'coupons',
+  ids: readonly string[],
+  s: Stamp,
+): Promise<void> {
+  if (!ids.length) return;
+  const key = { products: 'stripe_product_id', prices: 'stripe_price_id', coupons: 'stripe_coupon_id' }[
+    table
+  ];
+  await db.sequelize.query(
+    `UPDATE ${table} SET deleted = :yes, source_version = :v, updated_at = :now WHERE ${key} IN (:ids) AND source_version <= :v`,
+    { replacements: { yes: true, v: s.version, now: s.now, ids } },
+  );
+}
+
+/** Customer ids still placeholders (referenced by other objects, never seen in a customer list). */
+export async function placeholderCustomers(db: Database, limit: number): Promise<string[]> {
+  const [rows] = (await db.sequelize.query(
+    'SELECT stripe_customer_id AS id FROM customers WHERE source_version = 0 ORDER BY stripe_customer_id LIMIT :limit',
+    { replacements: { limit } },
+  )) as [{ id: string }[], unknown];
+  return rows.map((r) => r.id);
+}
