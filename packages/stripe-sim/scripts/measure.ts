@@ -1,8 +1,10 @@
 /**
  * Measures the simulator at scale: generation time, RSS, and the time to serve list pages.
- * Usage: npx tsx packages/stripe-sim/scripts/measure.ts [--customers 100000] [--months 24] [--seed 42] [--now 2026-11-25] [--json]
+ * Usage: npx tsx packages/stripe-sim/scripts/measure.ts [--customers 100000] [--months 24] [--seed 42]
+ *   [--now 2026-11-25] [--requests 200] [--low-memory] [--json]
  */
 import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
 import { parseForm } from '../src/http/form.ts';
 import { Api } from '../src/http/routes.ts';
 import { generateAccount, startSimulator } from '../src/index.ts';
@@ -15,8 +17,10 @@ const { values } = parseArgs({
     now: { type: 'string', default: '2026-11-25' },
     requests: { type: 'string', default: '200' },
     json: { type: 'boolean', default: false },
+    'low-memory': { type: 'boolean', default: false },
   },
 });
+if (values['low-memory']) v8.setFlagsFromString('--optimize-for-size');
 
 const mb = (b: number) => Math.round(b / 1e6);
 const gc = (globalThis as { gc?: () => void }).gc;

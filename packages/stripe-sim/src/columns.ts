@@ -20,9 +20,9 @@ export class Column<T extends TypedArray> {
     this.data = next;
   }
 
-  /** Shrinks the backing array to `n` entries (after generation). */
+  /** Shrinks the backing array to `n` entries (after generation) when it is much larger. */
   trim(n: number): void {
-    if (n === this.data.length) return;
+    if (this.data.length <= Math.max(n * 1.25, 1024)) return;
     const next = new this.ctor(Math.max(n, 1));
     next.set(this.data.subarray(0, n) as never);
     this.data = next;
@@ -43,6 +43,11 @@ export abstract class Table {
 
   trim(): void {
     for (const c of this.columns()) c.trim(this.length + 64);
+  }
+
+  /** Pre-allocates room for n rows (avoids repeated doubling when the size is known roughly). */
+  reserve(n: number): void {
+    for (const c of this.columns()) c.ensure(n);
   }
 
   bytes(): number {

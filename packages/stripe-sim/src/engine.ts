@@ -31,7 +31,7 @@ export interface NewCustomer {
   phone: string | null;
   description: string | null;
   metadata: Record<string, string>;
-  locales: string[];
+  locales: readonly string[];
   invoicePrefix: string;
 }
 
@@ -101,8 +101,6 @@ export class Engine {
       defaultPm: [],
       delinquency: [],
       subscriptions: [],
-      invoices: [],
-      charges: [],
       paymentMethods: [],
       balance: 0,
       nextInvoiceSeq: 1,
@@ -458,7 +456,6 @@ export class Engine {
     ch.succeeded.data[i] = success ? 1 : 0;
     if ((t.chargeCount.data[inv] ?? 0) === 0) t.chargeStart.data[inv] = i;
     t.chargeCount.data[inv] = (t.chargeCount.data[inv] ?? 0) + 1;
-    this.cust(c).charges.push(i);
     this.emit(ts, success ? 'charge.succeeded' : 'charge.failed', i);
     return i;
   }
@@ -478,7 +475,6 @@ export class Engine {
     t.discount.data[i] = -1;
     t.chargeStart.data[i] = -1;
     sub.invoices.push(i);
-    this.cust(sub.customer).invoices.push(i);
     this.emit(ts, 'invoice.created', i);
     return i;
   }
@@ -665,9 +661,29 @@ export class Engine {
   recordMrr(sub: SubscriptionRec, ts: number): void {
     const v = this.planMrr(sub, ts);
     const pts = sub.mrrPoints;
-    if (pts.length >= 2 && pts[pts.length - 2] === ts) pts[pts.length - 1] = v;
-    else pts.push(ts, v);
+    const n = pts.length;
+    if (n >= 2 && pts[n - 2] === ts) pts[n - 1] = v;
+    else if (n === 0 || pts[n - 1] !== v) pts.push(ts, v);
     this.d.version++;
+  }
+
+  /** Invoices of a customer (its subscriptions' invoices, in creation order per subscription). */
+  customerInvoices(c: number): number[] {
+    const out: number[] = [];
+    for (const s of this.cust(c).subscriptions) for (const i of this.sub(s).invoices) out.push(i);
+    return out;
+  }
+
+  /** Charges of a customer (payment attempts of its invoices). */
+  customerCharges(c: number): number[] {
+    const t = this.d.invoices;
+    const out: number[] = [];
+    for (const i of this.customerInvoices(c)) {
+      const start = t.chargeStart.data[i] ?? -1;
+      const n = t.chargeCount.data[i] ?? 0;
+      for (let k = 0; k < n; k++) out.push(start + k);
+    }
+    return out;
   }
 
   // ----------------------------------------------------------------- lookups

@@ -190,6 +190,7 @@ export class FixtureStore implements Store {
     index('cr', 'refund', (o) => idOf(o.charge));
     index('pp', 'price', (o) => idOf(o.product));
     index('ip', 'invoice_payment', (o) => idOf(o.invoice));
+    index('pi', 'charge', (o) => idOf(o.payment_intent));
     let max = 0;
     for (const col of this.cols.values())
       for (let i = 0; i < col.objs.length; i++) max = Math.max(max, col.created(i));
@@ -321,6 +322,9 @@ export class FixtureStore implements Store {
       created: typeof o.created === 'number' ? o.created : 0,
       metadata: (o.metadata as Record<string, string> | undefined) ?? {},
     };
+  }
+  paymentIntentCharges(pi: string) {
+    return this.children.get(`pi:${pi}`) ?? [];
   }
   include(kind: Kind, i: number, field: string): unknown {
     if (kind === 'invoice' && field === 'payments') {

@@ -217,10 +217,10 @@ export class GeneratedStore implements Store {
     return this.d.customers[c]?.subscriptions ?? EMPTY;
   }
   customerInvoices(c: number) {
-    return this.d.customers[c]?.invoices ?? EMPTY;
+    return this.d.customers[c] ? this.engine.customerInvoices(c) : EMPTY;
   }
   customerCharges(c: number) {
-    return this.d.customers[c]?.charges ?? EMPTY;
+    return this.d.customers[c] ? this.engine.customerCharges(c) : EMPTY;
   }
   customerPaymentMethods(c: number) {
     return this.d.customers[c]?.paymentMethods ?? EMPTY;
@@ -304,6 +304,14 @@ export class GeneratedStore implements Store {
     const cu = this.d.customers[c];
     if (!cu) return { email: null, name: null, phone: null, created: 0, metadata: {} };
     return { email: cu.email, name: cu.name, phone: cu.phone, created: cu.created, metadata: cu.metadata };
+  }
+  paymentIntentCharges(pi: string): readonly number[] {
+    const inv = this.d.ids.payment_intent.parse(pi);
+    const t = this.d.invoices;
+    if (inv < 0 || inv >= t.length) return EMPTY;
+    const start = t.chargeStart.data[inv] ?? -1;
+    const n = t.chargeCount.data[inv] ?? 0;
+    return Array.from({ length: n }, (_, k) => start + k);
   }
   include(kind: Kind, i: number, field: string, asOf: number): unknown {
     if (kind === 'invoice' && field === 'payments') {

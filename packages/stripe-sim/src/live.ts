@@ -11,6 +11,8 @@ import {
   catalogFromData,
   choosePlan,
   customerIdentity,
+  EN_US,
+  PT_BR,
   paymentPlan,
   pickChange,
 } from './generate.ts';
@@ -154,7 +156,7 @@ export class Live {
         phone: id.phone,
         description: id.description,
         metadata: id.metadata,
-        locales: usd ? ['en-US'] : ['pt-BR'],
+        locales: usd ? EN_US : PT_BR,
         invoicePrefix: id.prefix,
       });
       if (this.rng.chance(0.2)) return;

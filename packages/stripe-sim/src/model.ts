@@ -74,7 +74,7 @@ export interface CustomerRec {
   /** Timestamp from which `currency` is set (first subscription), or null. */
   currencySetAt: number | null;
   metadata: Record<string, string>;
-  locales: string[];
+  locales: readonly string[];
   invoicePrefix: string;
   deletedAt: number | null;
   /** Flat pairs [ts, pmIdx | -1, ...] of invoice_settings.default_payment_method changes. */
@@ -82,8 +82,6 @@ export interface CustomerRec {
   /** Flat pairs [from, to) of delinquency intervals (to = 0 while open). */
   delinquency: number[];
   subscriptions: number[];
-  invoices: number[];
-  charges: number[];
   paymentMethods: number[];
   /** Running credit balance (generation state). */
   balance: number;

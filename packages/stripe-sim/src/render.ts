@@ -218,11 +218,14 @@ export class Renderer {
     }
     let balance = 0;
     let finalized = 0;
+    let latest = -1;
     const t = this.d.invoices;
-    for (const inv of c.invoices) {
+    for (const inv of this.engine.customerInvoices(i)) {
       const f = t.finalizedAt.data[inv] ?? 0;
       if (f === 0 || f > asOf) continue;
       finalized++;
+      if (f < latest) continue;
+      latest = f;
       const total = (t.subtotal.data[inv] ?? 0) - (t.discountTotal.data[inv] ?? 0);
       balance = Math.min(0, total + (t.startingBalance.data[inv] ?? 0));
     }

@@ -72,6 +72,8 @@ export interface Store {
   refundCharge(r: number): number;
   eventType(e: number): string;
   customerSearch(c: number): CustomerSearchFields;
+  /** Charges made for a payment intent id (empty when unknown). */
+  paymentIntentCharges(pi: string): readonly number[];
   /** Includable fields (not in the default response): invoice.payments, price.tiers, charge.refunds. */
   include(kind: Kind, i: number, field: string, asOf: number): unknown;
 }
