@@ -1,15 +1,10 @@
+import { handleTrpcRequest } from '@medpro/trpc';
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
-import { appRouter } from '@medpro/trpc';
-import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { getDb } from '~/lib/db.server';
 
+/** The router over HTTP (session cookie or Bearer token; CORS for the widget origins). */
 function handle({ request }: LoaderFunctionArgs | ActionFunctionArgs) {
-  return fetchRequestHandler({
-    endpoint: '/api/trpc',
-    req: request,
-    router: appRouter,
-    createContext: () => ({ db: getDb() }),
-  });
+  return handleTrpcRequest(request, { db: getDb(), endpoint: '/api/trpc' });
 }
 
 export const loader = handle;
