@@ -2,8 +2,11 @@ import { parseArgs } from 'node:util';
 import { describeConnectionError, parseDatabaseUrl } from '@medpro/db';
 import { migrateCommand } from './commands/migrate.ts';
 import { StartError, startCommand } from './commands/start.ts';
+import { syncCommand } from './commands/sync.ts';
 import { workerCommand } from './commands/worker.ts';
 import { EnvError, readEnv } from './env.ts';
+import { LeaseHeldError, SyncFailedError } from './sync/index.ts';
+import { SyncConfigError } from './sync/setup.ts';
 
 const USAGE = `Usage: medpro <command> [options]
 
@@ -11,6 +14,8 @@ Commands:
   start [--dev]   start the whole product (admin app, worker) on the configured database
   migrate         create or upgrade the database schema (adopts an existing medpro_admin database)
   worker          run the background worker (sync, events, metrics schedules)
+  sync --full | --incremental | --reconcile [--rate N]
+                  run one Stripe sync in the foreground (progress bar on a terminal)
 
 Environment: DATABASE_URL (default sqlite:./data/medpro.sqlite), PORT (default 3000), LOG_LEVEL.`;
 
@@ -31,6 +36,25 @@ async function main(argv: string[]): Promise<void> {
     case 'worker':
       parseArgs({ args: rest, options: {}, strict: true });
       return workerCommand(env);
+    case 'sync': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          full: { type: 'boolean', default: false },
+          incremental: { type: 'boolean', default: false },
+          reconcile: { type: 'boolean', default: false },
+          rate: { type: 'string' },
+        },
+        strict: true,
+      });
+      const modes = (['full', 'incremental', 'reconcile'] as const).filter((m) => values[m]);
+      if (modes.length !== 1)
+        throw new UsageError('sync needs exactly one of --full, --incremental, --reconcile');
+      const rate = values.rate === undefined ? undefined : Number(values.rate);
+      if (rate !== undefined && !(rate > 0))
+        throw new UsageError(`--rate must be a positive number, got "${values.rate}"`);
+      return syncCommand(env, { mode: modes[0]!, rate });
+    }
     case 'start': {
       const { values } = parseArgs({
         args: rest,
@@ -46,7 +70,12 @@ async function main(argv: string[]): Promise<void> {
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   const known =
-    error instanceof UsageError || error instanceof EnvError || error instanceof StartError
+    error instanceof UsageError ||
+    error instanceof EnvError ||
+    error instanceof StartError ||
+    error instanceof SyncConfigError ||
+    error instanceof LeaseHeldError ||
+    error instanceof SyncFailedError
       ? (error as Error).message
       : (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
         ? (error as Error).message

@@ -8,6 +8,12 @@ const schema = z.object({
   STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
   /** e.g. http://127.0.0.1:12111 to point the sync at stripe-sim. */
   STRIPE_API_BASE: z.url().optional(),
+  /** Requests per second the sync allows itself (default 25 for test keys, 90 for live keys). */
+  STRIPE_RATE_LIMIT: z.coerce.number().positive().max(1000).optional(),
+  /** Seconds between incremental syncs (event polls) of the worker. */
+  SYNC_INTERVAL_SECONDS: z.coerce.number().positive().default(60),
+  /** Hours between reconciliations (a full re-list that reports drift). */
+  RECONCILE_INTERVAL_HOURS: z.coerce.number().positive().default(24),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

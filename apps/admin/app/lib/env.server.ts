@@ -6,6 +6,8 @@ const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   /** Only its mode is used here: test-mode customers open under dashboard.stripe.com/test. */
   STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  /** Signing secret (`whsec_…`) of the Stripe webhook endpoint POST /webhooks/stripe. */
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
 });
 
 const parsed = schema.parse(process.env);

@@ -1,9 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDatabase, ensureDatabaseExists, migrate } from '@medpro/db';
+import { startSimulator } from '@medpro/stripe-sim';
 import type { Env } from '../env.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -27,7 +29,13 @@ export async function startCommand(env: Env, options: { dev: boolean }): Promise
   } finally {
     await db.close();
   }
-  const childEnv = { ...process.env, DATABASE_URL: env.DATABASE_URL, PORT: String(env.PORT) };
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: env.DATABASE_URL,
+    PORT: String(env.PORT),
+  };
+  const demo = env.STRIPE_SECRET_KEY ? null : await startDemoStripe(env.PORT);
+  if (demo) Object.assign(childEnv, demo.env);
   const services: Service[] = [];
   const run = (name: string, command: string, args: string[], cwd = repoRoot) => {
     const child = spawn(command, args, { cwd, env: childEnv, stdio: 'inherit' });
@@ -55,6 +63,7 @@ export async function startCommand(env: Env, options: { dev: boolean }): Promise
     if (stopping) return;
     stopping = true;
     for (const s of services) if (s.child.exitCode === null) s.child.kill('SIGTERM');
+    void demo?.stop();
     process.exitCode = code;
   };
   for (const s of services) {
@@ -71,10 +80,42 @@ export async function startCommand(env: Env, options: { dev: boolean }): Promise
   const url = `http://localhost:${env.PORT}`;
   if (await waitForHttp(`http://127.0.0.1:${env.PORT}/healthz`, 120_000, () => stopping)) {
     console.log(
-      `\n  MedPro Customer Intelligence is running: ${url}\n  Database: ${db.label}\n  Stop with Ctrl+C.\n`,
+      `\n  MedPro Customer Intelligence is running: ${url}\n  Database: ${db.label}\n${demo ? `  Stripe: ${demo.label}\n` : ''}  Stop with Ctrl+C.\n`,
     );
   }
   await Promise.all(services.map((s) => new Promise((resolve) => s.child.once('exit', resolve))));
+}
+
+/**
+ * Without STRIPE_SECRET_KEY, `medpro start` serves a simulated Stripe account (stripe-sim, live,
+ * sending signed webhooks to the admin app) and points the worker's sync at it: the product
+ * shows data within a minute of starting, clearly labelled as demo data.
+ */
+async function startDemoStripe(port: number) {
+  const webhookSecret = `whsec_${randomBytes(24).toString('hex')}`;
+  const sim = await startSimulator({
+    customers: 2000,
+    months: 24,
+    seed: 42,
+    port: 0,
+    live: true,
+    webhookUrl: `http://127.0.0.1:${port}/webhooks/stripe`,
+    webhookSecret,
+  });
+  console.log(
+    `\n  DEMO DATA: STRIPE_SECRET_KEY is not set, so a simulated Stripe account (2,000 customers,\n  24 months, seed 42) is served at ${sim.url}. Set STRIPE_SECRET_KEY to sync your real account.\n`,
+  );
+  return {
+    label: `DEMO simulator at ${sim.url} (not real data)`,
+    env: {
+      STRIPE_SECRET_KEY: sim.secretKey,
+      STRIPE_API_BASE: sim.url,
+      STRIPE_WEBHOOK_SECRET: webhookSecret,
+      // The simulator is not rate limited like Stripe; the first backfill may go faster.
+      STRIPE_RATE_LIMIT: process.env.STRIPE_RATE_LIMIT ?? '100',
+    },
+    stop: () => sim.stop(),
+  };
 }
 
 export class StartError extends Error {
