@@ -155,6 +155,12 @@ describe('embedded lists of more than 10 entries', () => {
     const charges = await all(stripe.charges.list({ customer: inv.customer as string, limit: 100 }));
     const charge = charges.find((c) => c.payment_intent === pi && c.status === 'succeeded');
     expect(charge?.amount).toBe(inv.amount_paid);
+    const byPi = await stripe.charges.list({ payment_intent: pi as string });
+    expect(byPi.data.map((c) => c.id)).toContain(charge?.id);
+    expect(byPi.data.every((c) => c.payment_intent === pi)).toBe(true);
+    const refund = (await stripe.refunds.list({ limit: 1 })).data[0]!;
+    const refundsByPi = await stripe.refunds.list({ payment_intent: refund.payment_intent as string });
+    expect(refundsByPi.data.map((r) => r.id)).toContain(refund.id);
   });
 });
 

@@ -223,8 +223,20 @@ export class Api {
         break;
       case 'charges':
         if (id === undefined) {
-          checkKnown(form, [...PAGING, 'created', 'customer']);
+          checkKnown(form, [...PAGING, 'created', 'customer', 'payment_intent']);
           const cust = str(form, 'customer');
+          const pi = str(form, 'payment_intent');
+          if (pi !== undefined) {
+            const c = cust === undefined ? -2 : this.store.collection('customer').find(cust);
+            return this.small(
+              'charge',
+              form,
+              asOf,
+              this.store.paymentIntentCharges(pi),
+              '/v1/charges',
+              (i) => (c === -2 ? true : this.store.chargeCustomer(i) === c),
+            );
+          }
           if (cust !== undefined) {
             const c = this.store.collection('customer').find(cust);
             return this.small(
@@ -254,8 +266,16 @@ export class Api {
         break;
       case 'refunds':
         if (id === undefined) {
-          checkKnown(form, [...PAGING, 'created', 'charge']);
+          checkKnown(form, [...PAGING, 'created', 'charge', 'payment_intent']);
           const charge = str(form, 'charge');
+          const pi = str(form, 'payment_intent');
+          if (pi !== undefined) {
+            const refunds = this.store.paymentIntentCharges(pi).flatMap((ch) => this.store.chargeRefunds(ch));
+            const chIdx = charge === undefined ? -2 : this.store.collection('charge').find(charge);
+            return this.small('refund', form, asOf, refunds, '/v1/refunds', (r) =>
+              chIdx === -2 ? true : this.store.refundCharge(r) === chIdx,
+            );
+          }
           if (charge !== undefined) {
             const ch = this.store.collection('charge').find(charge);
             return this.small(
