@@ -61,9 +61,9 @@ function summary(ms: number[]) {
 }
 
 const n = Number(values.requests);
-const scenarios: Record<string, () => Promise<string>> = {};
+type Summary = ReturnType<typeof summary>;
 /** Walks a list with starting_after, timing every page. */
-async function walk(name: string, first: string) {
+async function walk(name: string, first: string): Promise<[string, Summary]> {
   const times: number[] = [];
   let path = first;
   for (let i = 0; i < n; i++) {
@@ -72,9 +72,9 @@ async function walk(name: string, first: string) {
     const last = body.data.at(-1);
     path = body.has_more && last ? `${first}&starting_after=${last.id}` : first;
   }
-  return [name, summary(times)] as const;
+  return [name, summary(times)];
 }
-const results: [string, ReturnType<typeof summary>][] = [];
+const results: [string, Summary][] = [];
 results.push(await walk('customers limit=100', '/v1/customers?limit=100'));
 results.push(await walk('invoices limit=100 (with lines)', '/v1/invoices?limit=100'));
 results.push(await walk('subscriptions status=all limit=100', '/v1/subscriptions?status=all&limit=100'));
@@ -101,7 +101,7 @@ results.push(await walk('events limit=100', '/v1/events?limit=100'));
 }
 // server-side cost of a page (routing, rendering, JSON) without the HTTP client
 const api = new Api(account.store);
-const serverSide: Record<string, ReturnType<typeof summary>> = {};
+const serverSide: Record<string, Summary> = {};
 for (const path of [
   '/v1/customers?limit=100',
   '/v1/invoices?limit=100',
@@ -125,7 +125,6 @@ for (const path of [
 gc?.();
 const rssEnd = process.memoryUsage().rss;
 await sim.stop();
-void scenarios;
 
 const report = {
   customers: Number(values.customers),
