@@ -1,3 +1,4 @@
+export * from './analytics-engine.ts';
 export {
   type DatabaseConfig,
   DatabaseConfigError,

@@ -60,6 +60,15 @@ export {
   recentContractionFactor,
   tenureFactor,
 } from './health.ts';
+export type {
+  CustomerMovement,
+  CustomerSpan,
+  HistoryLine,
+  HistorySpan,
+  HistorySubscription,
+  SubscriptionHistory,
+} from './history.ts';
+export { customerMovements, customerSpans, subscriptionHistory } from './history.ts';
 export type { Movement, MovementClassification, MovementTotals, MovementType } from './movements.ts';
 export { classifyMovement, movementsFromSpans, signedAmount, summarizeMovements } from './movements.ts';
 export type {
