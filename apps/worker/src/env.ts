@@ -15,6 +15,8 @@ const schema = z.object({
   /** Hours between reconciliations (a full re-list that reports drift). */
   RECONCILE_INTERVAL_HOURS: z.coerce.number().positive().default(24),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Port of the demo catalog page embedding the widgets (demo data only); default PORT + 1. */
+  DEMO_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDatabase, ensureDatabaseExists, migrate } from '@medpro/db';
 import { startSimulator } from '@medpro/stripe-sim';
+import { startDemoCatalog } from '../demo-catalog.ts';
 import type { Env } from '../env.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -59,11 +60,13 @@ export async function startCommand(env: Env, options: { dev: boolean }): Promise
   }
 
   let stopping = false;
+  let catalog: Awaited<ReturnType<typeof startDemoCatalog>> = null;
   const stopAll = (code: number) => {
     if (stopping) return;
     stopping = true;
     for (const s of services) if (s.child.exitCode === null) s.child.kill('SIGTERM');
     void demo?.stop();
+    void catalog?.close();
     process.exitCode = code;
   };
   for (const s of services) {
@@ -82,6 +85,23 @@ export async function startCommand(env: Env, options: { dev: boolean }): Promise
     console.log(
       `\n  MedPro Customer Intelligence is running: ${url}\n  Database: ${db.label}\n${demo ? `  Stripe: ${demo.label}\n` : ''}  Stop with Ctrl+C.\n`,
     );
+    if (demo) {
+      // Once the first sync has brought the demo product: a catalog page on another origin.
+      catalog = await startDemoCatalog({
+        databaseUrl: env.DATABASE_URL,
+        port: env.DEMO_PORT ?? env.PORT + 1,
+        apiBase: url,
+        cancelled: () => stopping,
+        waitMs: 10 * 60_000,
+      }).catch((error: Error) => {
+        console.error(`medpro: the demo catalog page did not start: ${error.message}`);
+        return null;
+      });
+      // Ctrl+C may have come while it was being set up.
+      if (stopping) await catalog?.close();
+      else if (catalog)
+        console.log(`  Demo catalog page embedding the widgets (another origin): ${catalog.url}\n`);
+    }
   }
   await Promise.all(services.map((s) => new Promise((resolve) => s.child.once('exit', resolve))));
 }
