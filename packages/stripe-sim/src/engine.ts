@@ -347,6 +347,7 @@ export class Engine {
     }
     const k = periodIndexAt(sub.anchor, sub.interval, sub.intervalCount, ts);
     sub.cancelRequestedAt = ts;
+    sub.cancelReason = 'cancellation_requested';
     sub.cancelAt = this.periodStartOf(sub, k + 1);
     this.emit(ts, 'customer.subscription.updated', s);
   }
