@@ -10,10 +10,11 @@ import { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZodError, z } from 'zod';
 import { sha256 } from './auth/crypto.ts';
-import { type Context, createContext, type Principal } from './context.ts';
+import { createContext, type Principal } from './context.ts';
 import { AppError } from './errors.ts';
 import { procedureDefs } from './introspect.ts';
 import { createCaller } from './root.ts';
+import { callProcedure } from './testing/call.ts';
 import {
   CUSTOMERS,
   dailyRow,
@@ -147,6 +148,18 @@ const CASES: Record<string, Case> = {
         `"'=HYPERLINK(""https://evil.example"",""Clínica <b>São João</b>"")"`,
       );
       expect(lines.find((l) => l.startsWith('cus_ana'))).toContain('ana.souza@example.com');
+    },
+  },
+  'customers.products': {
+    access: 'viewer',
+    valid: {},
+    bad: { active: true },
+    check: (d) => {
+      expect((d as unknown as Data[]).map((p) => p.name)).toEqual([
+        'AI Assistant Add-on',
+        'MedPro Clinic',
+        'Storage Expansion',
+      ]);
     },
   },
   'customers.erase': {
@@ -538,18 +551,7 @@ const CASES: Record<string, Case> = {
   },
 };
 
-/** Calls a procedure by path; a streamed result (the CSV export) is read whole into `{ csv }`. */
-export async function call(ctx: Context, path: string, input: unknown): Promise<Data> {
-  let node: unknown = createCaller(ctx);
-  for (const part of path.split('.')) node = (node as Record<string, unknown>)[part];
-  const result = await (node as (i: unknown) => Promise<unknown>)(input);
-  if (typeof result === 'object' && result !== null && Symbol.asyncIterator in result) {
-    let csv = '';
-    for await (const line of result as AsyncIterable<string>) csv += line;
-    return { csv };
-  }
-  return result as Data;
-}
+const call = callProcedure;
 
 async function failure(
   promise: Promise<unknown>,

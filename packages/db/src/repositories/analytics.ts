@@ -234,3 +234,19 @@ export async function getProduct(
     ? { stripeProductId: String(r.stripe_product_id), name: str(r.name), active: bool(r.active) }
     : null;
 }
+
+/** The catalog's products for filter menus: active ones first, then by name. */
+export async function listProductOptions(
+  db: Database,
+): Promise<{ stripeProductId: string; name: string | null; active: boolean }[]> {
+  const rows = await db.sequelize.query<Raw>(
+    `SELECT stripe_product_id, name, active FROM products WHERE deleted = 0
+     ORDER BY active DESC, name, stripe_product_id LIMIT 500`,
+    { type: QueryTypes.SELECT },
+  );
+  return rows.map((r) => ({
+    stripeProductId: String(r.stripe_product_id),
+    name: str(r.name),
+    active: bool(r.active),
+  }));
+}

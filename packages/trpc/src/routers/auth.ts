@@ -30,6 +30,7 @@ export const userOutput = z.object({
   name: z.string().nullable(),
   role: z.enum(['admin', 'analyst', 'viewer']),
   disabled: z.boolean(),
+  disabledAt: z.date().nullable(),
   lastLoginAt: z.date().nullable(),
   createdAt: z.date().nullable(),
 });
@@ -41,6 +42,7 @@ export function toUserOutput(u: UserRecord): z.infer<typeof userOutput> {
     name: u.name,
     role: asRole(u.role),
     disabled: u.disabledAt !== null,
+    disabledAt: u.disabledAt,
     lastLoginAt: u.lastLoginAt,
     createdAt: u.createdAt,
   };

@@ -11,6 +11,7 @@ import {
   listCustomerActivity,
   listCustomerSubscriptions,
   listCustomers,
+  listProductOptions,
   recentInvoices,
   type SubscriptionItemRecord,
   type SubscriptionRecord,
@@ -532,6 +533,14 @@ export const customersRouter = router({
       await audit(ctx, 'customers.export', null, { filter: input });
       return exportLines(ctx, filter, currency);
     }),
+
+  /** The catalog's products, for the product filter. */
+  products: viewerProcedure
+    .input(z.object({}).strict().default({}))
+    .output(
+      z.array(z.object({ stripeProductId: z.string(), name: z.string().nullable(), active: z.boolean() })),
+    )
+    .query(({ ctx }) => listProductOptions(ctx.db)),
 
   erase: adminProcedure
     .input(z.object({ id: stripeCustomerId }))
