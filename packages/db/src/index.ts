@@ -30,5 +30,6 @@ export * from './repositories/analytics.ts';
 export * from './repositories/audit.ts';
 export * from './repositories/auth.ts';
 export * from './repositories/customers.ts';
+export * from './repositories/live.ts';
 export * from './repositories/settings.ts';
 export * from './repositories/sync.ts';

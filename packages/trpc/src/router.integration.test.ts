@@ -364,6 +364,19 @@ const CASES: Record<string, Case> = {
       });
     },
   },
+  'sync.dataVersion': {
+    access: 'viewer',
+    valid: {},
+    bad: { since: 1 },
+    check: (d) => {
+      // events processed | last sync activity | runs | metrics computed
+      const [events, sync, runs, metrics] = String(d.version).split('|');
+      expect(events).toBe('2025-03-31T11:30:00.000Z');
+      expect(sync).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+      expect(Number(runs)).toBeGreaterThanOrEqual(2);
+      expect(metrics).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    },
+  },
   'widgets.mrrSummary': {
     access: 'widget',
     valid: { from: '2025-03-03', to: '2025-03-30', granularity: 'week' },

@@ -4,6 +4,7 @@
  */
 import {
   activeSyncRun,
+  dataVersion,
   latestSyncRun,
   listSyncRuns,
   requestSyncRun,
@@ -136,4 +137,12 @@ export const syncRouter = router({
       }),
     )
     .query(({ ctx }) => webhookHealth(ctx.db, ctx.now())),
+
+  /** A fingerprint of the data the pages show; the admin app's live channel polls it to refresh open pages. */
+  dataVersion: viewerProcedure
+    .input(z.object({}).strict().default({}))
+    .output(
+      z.object({ version: z.string().describe('Changes whenever events, syncs or metrics change the data') }),
+    )
+    .query(async ({ ctx }) => ({ version: await dataVersion(ctx.db) })),
 });
