@@ -108,7 +108,8 @@ async function fetchPage<T extends BackfillType>(
         case 'products':
           return stripe.products.list(base);
         case 'prices':
-          return stripe.prices.list(base);
+          // Stripe leaves `tiers` out of price lists unless expanded; tiered MRR needs them.
+          return stripe.prices.list({ ...base, expand: ['data.tiers'] });
         case 'coupons':
           return stripe.coupons.list(base);
         case 'customers':
