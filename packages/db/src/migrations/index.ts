@@ -1,4 +1,4 @@
-import type { ModelAttributes, QueryInterface, Sequelize } from 'sequelize';
+import { type ModelAttributes, type QueryInterface, QueryTypes, type Sequelize } from 'sequelize';
 import { SequelizeStorage, Umzug } from 'umzug';
 import {
   PLAN_TABLE_ADDITIONS_V1,
@@ -57,6 +57,12 @@ const MIGRATIONS = [
       await addMissingColumns(queryInterface, TABLE_ADDITIONS_V4, {});
     },
   },
+  {
+    name: '0006-case-sensitive-stripe-ids',
+    async up({ context: { sequelize } }: { context: MigrationContext }) {
+      if (sequelize.getDialect() === 'mysql') await binaryStripeIdColumns(sequelize);
+    },
+  },
 ];
 
 async function addMissingColumns(
@@ -92,6 +98,48 @@ async function addMissingIndexes(
     if (!present.has(index.name)) {
       await qi.addIndex(table, index.fields, { name: index.name, unique: index.unique ?? false });
     }
+  }
+}
+
+/**
+ * Stripe ids are case-sensitive ('price_abC' ≠ 'price_abc'), but MySQL/MariaDB compare text
+ * case-insensitively by default: unique keys then merge two objects into one row, and joins
+ * match the wrong rows. Every Stripe id column gets a binary collation (SQLite is already exact).
+ */
+async function binaryStripeIdColumns(sequelize: Sequelize) {
+  const columns = await sequelize.query<{ t: string; c: string; type: string; nullable: string }>(
+    `SELECT TABLE_NAME AS t, COLUMN_NAME AS c, COLUMN_TYPE AS type, IS_NULLABLE AS nullable
+     FROM information_schema.COLUMNS
+     WHERE TABLE_SCHEMA = DATABASE() AND DATA_TYPE IN ('varchar', 'char')
+       AND (COLUMN_NAME LIKE 'stripe\\_%\\_id' OR COLUMN_NAME = 'object_id')
+       AND COLLATION_NAME <> 'utf8mb4_bin'`,
+    { type: QueryTypes.SELECT },
+  );
+  if (!columns.length) return;
+  // The plan's foreign keys (customer_metrics, customer_activity → customers) forbid changing
+  // either side's collation: drop them, convert, and recreate them as they were.
+  const fks = await sequelize.query<{ name: string; t: string; c: string; rt: string; rc: string }>(
+    `SELECT CONSTRAINT_NAME AS name, TABLE_NAME AS t, COLUMN_NAME AS c,
+            REFERENCED_TABLE_NAME AS rt, REFERENCED_COLUMN_NAME AS rc
+     FROM information_schema.KEY_COLUMN_USAGE
+     WHERE TABLE_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME IS NOT NULL`,
+    { type: QueryTypes.SELECT },
+  );
+  const touched = new Set(columns.map((col) => `${col.t}.${col.c}`));
+  const affected = fks.filter((fk) => touched.has(`${fk.t}.${fk.c}`) || touched.has(`${fk.rt}.${fk.rc}`));
+  for (const fk of affected) await sequelize.query(`ALTER TABLE \`${fk.t}\` DROP FOREIGN KEY \`${fk.name}\``);
+  // One ALTER per table: each ALTER rebuilds the table.
+  const byTable = new Map<string, string[]>();
+  for (const col of columns) {
+    const clause = `MODIFY \`${col.c}\` ${col.type} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin ${col.nullable === 'YES' ? 'NULL' : 'NOT NULL'}`;
+    byTable.set(col.t, [...(byTable.get(col.t) ?? []), clause]);
+  }
+  for (const [table, clauses] of byTable)
+    await sequelize.query(`ALTER TABLE \`${table}\` ${clauses.join(', ')}`);
+  for (const fk of affected) {
+    await sequelize.query(
+      `ALTER TABLE \`${fk.t}\` ADD CONSTRAINT \`${fk.name}\` FOREIGN KEY (\`${fk.c}\`) REFERENCES \`${fk.rt}\` (\`${fk.rc}\`)`,
+    );
   }
 }
 
