@@ -315,6 +315,19 @@ describe.each(dialects)('HTTP on %s', (dialect) => {
       const lines = (await res.text()).trimEnd().split('\r\n');
       expect(lines.map((l) => l.split(',')[0])).toEqual(['stripe_customer_id', 'cus_ana']);
       expect((await exportAs(seed.tokens.viewer)).status).toBe(403);
+      // A filter read by the page (its own parameter names) is passed as input.
+      const viaPage = await handleCustomerExport(
+        new Request(`${BASE}/customers/export?q=lima`, {
+          headers: { Authorization: `Bearer ${seed.tokens.analyst}` },
+        }),
+        { db, now, input: { search: 'lima' } },
+      );
+      expect(
+        (await viaPage.text())
+          .trimEnd()
+          .split('\r\n')
+          .map((l) => l.split(',')[0]),
+      ).toEqual(['stripe_customer_id', 'cus_joao']);
     });
   });
 });

@@ -67,10 +67,9 @@ export async function handleCustomerExport(
       resHeaders,
       ...(options.now ? { now: options.now } : {}),
     });
-    const input = inputFromQuery(
-      new URL(request.url).searchParams,
-      procedureDefs()['customers.export']?.input,
-    );
+    const input =
+      options.input ??
+      inputFromQuery(new URL(request.url).searchParams, procedureDefs()['customers.export']?.input);
     const lines = await createCaller(ctx).customers.export(
       input as Parameters<ReturnType<typeof createCaller>['customers']['export']>[0],
     );
