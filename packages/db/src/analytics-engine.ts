@@ -22,7 +22,8 @@ function jsonPath(dialect: Dialect, column: string, path: string): string {
   if (!/^\$[A-Za-z0-9_.[\]]*$/.test(path)) throw new Error(`Unsafe JSON path: ${path}`);
   return dialect === 'sqlite'
     ? `json_extract(${column}, '${path}')`
-    : `JSON_UNQUOTE(JSON_EXTRACT(${column}, '${path}'))`;
+    : // MariaDB unquotes a JSON null to the text 'null'.
+      `NULLIF(JSON_UNQUOTE(JSON_EXTRACT(${column}, '${path}')), 'null')`;
 }
 
 function ms(value: unknown): number | null {

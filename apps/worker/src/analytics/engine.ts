@@ -142,6 +142,7 @@ export function computeChunk(
   cat: Catalog,
   today: Day,
   settings: MetricSettings,
+  visit?: (customer: ChunkInputs['customers'][number], c: CustomerComputation, data: CustomerData) => void,
 ): ChunkResults {
   const horizon = addDays(today, 1);
   const subsByCustomer = groupBy(inputs.subscriptions, (s) => s.customerId);
@@ -245,23 +246,16 @@ export function computeChunk(
       });
     }
     const computation: CustomerComputation = { histories, spans, movements };
-    out.figures.push(
-      customerFigures(
-        customer,
-        computation,
-        {
-          subscriptions: subs,
-          invoices: invoicesByCustomer.get(customer.id) ?? [],
-          charges: chargesByCustomer.get(customer.id) ?? [],
-          refunds: refundsByCustomer.get(customer.id) ?? [],
-          paymentMethods: pmsByCustomer.get(customer.id) ?? [],
-          linesBySub,
-        },
-        currency,
-        today,
-        settings,
-      ),
-    );
+    const data: CustomerData = {
+      subscriptions: subs,
+      invoices: invoicesByCustomer.get(customer.id) ?? [],
+      charges: chargesByCustomer.get(customer.id) ?? [],
+      refunds: refundsByCustomer.get(customer.id) ?? [],
+      paymentMethods: pmsByCustomer.get(customer.id) ?? [],
+      linesBySub,
+    };
+    visit?.(customer, computation, data);
+    out.figures.push(customerFigures(customer, computation, data, currency, today, settings));
   }
   return out;
 }
@@ -613,4 +607,50 @@ export async function settingsChangedSinceRebuild(db: Database): Promise<boolean
   const stored = await readSettings(db, [COMPUTED_KEY]);
   const computed = stored.get(COMPUTED_KEY)?.value as { version?: unknown } | null | undefined;
   return computed?.version !== version;
+}
+
+export interface RiskObservation {
+  customerId: string;
+  asOf: Day;
+  churnRisk: number;
+  healthScore: number;
+  /** Whether the customer's MRR went to 0 within the 30 days after asOf. */
+  churnedWithin30Days: boolean;
+}
+
+/**
+ * Back-test of the churn-risk score: for every customer active at the end of each `asOf` day, the
+ * score computed from what was known then, and whether they churned in the next 30 days.
+ */
+export async function backtestChurnRisk(
+  db: Database,
+  asOfDays: readonly Day[],
+  options: EngineOptions,
+): Promise<RiskObservation[]> {
+  const settings = options.settings ?? (await loadMetricSettings(db)).settings;
+  const cat = await catalog(db);
+  const out: RiskObservation[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const chunk = await customerIdsAfter(db, after, options.chunkSize ?? 2000);
+    after = chunk[chunk.length - 1] ?? null;
+    if (chunk.length === 0) break;
+    const inputs = await loadChunkInputs(db, chunk);
+    computeChunk(inputs, cat, options.today, settings, (customer, c, data) => {
+      for (const asOf of asOfDays) {
+        if (mrrOn(c.spans, asOf) === 0) continue;
+        const horizon = addDays(asOf, 30);
+        const churned = c.movements.some((m) => m.type === 'churn' && m.day > asOf && m.day <= horizon);
+        const health = customerHealth(healthInputsAsOf(customer, c, data, asOf));
+        out.push({
+          customerId: customer.id,
+          asOf,
+          churnRisk: health.churnRisk,
+          healthScore: health.healthScore,
+          churnedWithin30Days: churned,
+        });
+      }
+    });
+  }
+  return out;
 }
