@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, useLoaderData, useNavigation } from '@remix-run/react';
 import { formatDate } from '@medpro/widgets';
-import { serverCaller } from '~/lib/trpc.server';
+import { callerFor } from '~/lib/trpc.server';
 
 export const meta: MetaFunction = () => [{ title: 'Clientes · MedPro' }];
 
@@ -9,11 +9,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const search = url.searchParams.get('q') ?? undefined;
   const page = Math.max(1, Number(url.searchParams.get('page')) || 1);
-  return serverCaller().customers.list({ search, page, limit: 20 });
+  return (await callerFor(request)).customers.list({ search, page, limit: 20 });
 }
 
 export default function Customers() {
-  const { items, total } = useLoaderData<typeof loader>();
+  const { customers: items, total } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   return (
     <section aria-busy={navigation.state === 'loading'}>
