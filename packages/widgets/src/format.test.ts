@@ -27,6 +27,9 @@ describe('pt-BR formatting', () => {
   });
   it('compact money and numbers: R$ 12,5 mil, 1,2 mi', () => {
     expect(plain(formatMoneyCompact(1_250_000, 'brl'))).toBe('R$ 12,5 mil');
+    // Whole values carry no decimal, in Node and in browsers alike (hydration must match).
+    expect(plain(formatMoneyCompact(0, 'brl'))).toBe('R$ 0');
+    expect(plain(formatMoneyCompact(1_000_000, 'brl'))).toBe('R$ 10 mil');
     expect(plain(formatNumberCompact(1_200_000))).toBe('1,2 mi');
   });
   it('percent, with a sign for changes', () => {

@@ -21,6 +21,9 @@ export function formatMoneyCompact(minor: number, currency: string, locale = DEF
     style: 'currency',
     currency: currency.toUpperCase(),
     notation: 'compact',
+    // Explicit, because ICU versions disagree on the default (Node: "R$ 0,0", Chromium: "R$ 0"),
+    // and server-rendered charts must format exactly as the browser does or hydration fails.
+    minimumFractionDigits: 0,
     maximumFractionDigits: 1,
   }).format(minor / 10 ** currencyDigits(currency));
 }
