@@ -9,6 +9,8 @@ import { defineConfig } from 'vite';
  */
 export default defineConfig({
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+  // Production JSX whatever NODE_ENV the build runs under (tests run it with NODE_ENV=test).
+  esbuild: { jsxDev: false },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
