@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { describeConnectionError, parseDatabaseUrl } from '@medpro/db';
+import { isDay } from '@medpro/metrics';
+import { metricsCommand } from './commands/metrics.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { StartError, startCommand } from './commands/start.ts';
 import { syncCommand } from './commands/sync.ts';
@@ -16,6 +18,8 @@ Commands:
   worker          run the background worker (sync, events, metrics schedules)
   sync --full | --incremental | --reconcile [--rate N]
                   run one Stripe sync in the foreground (progress bar on a terminal)
+  metrics --rebuild | --customer <id>… [--today YYYY-MM-DD]
+                  recompute the analytics: everything, or only the given customers
 
 Environment: DATABASE_URL (default sqlite:./data/medpro.sqlite), PORT (default 3000), LOG_LEVEL.`;
 
@@ -54,6 +58,27 @@ async function main(argv: string[]): Promise<void> {
       if (rate !== undefined && !(rate > 0))
         throw new UsageError(`--rate must be a positive number, got "${values.rate}"`);
       return syncCommand(env, { mode: modes[0]!, rate });
+    }
+    case 'metrics': {
+      const { values } = parseArgs({
+        args: rest,
+        options: {
+          rebuild: { type: 'boolean', default: false },
+          customer: { type: 'string', multiple: true },
+          today: { type: 'string' },
+        },
+        strict: true,
+      });
+      const customers = values.customer ?? [];
+      if (values.rebuild === customers.length > 0)
+        throw new UsageError('metrics needs either --rebuild or one or more --customer <id>');
+      if (values.today !== undefined && !isDay(values.today))
+        throw new UsageError(`--today must be a day like 2026-01-31, got "${values.today}"`);
+      const today = values.today === undefined ? {} : { today: values.today };
+      return metricsCommand(
+        env,
+        values.rebuild ? { rebuild: true, ...today } : { rebuild: false, customers, ...today },
+      );
     }
     case 'start': {
       const { values } = parseArgs({

@@ -549,7 +549,8 @@ export async function rebuildAnalytics(db: Database, options: EngineOptions): Pr
   const cat = await catalog(db);
   const r = await recomputeCustomers(db, null, cat, settings, options);
   const days = await rebuildDaily(db, null, settings, options);
-  if (!options.settings) await markComputedVersion(db, stored.version, options.now ?? new Date());
+  if (!options.settings)
+    await markComputedVersion(db, stored.version, options.today, options.now ?? new Date());
   return {
     customers: r.customers,
     chunks: r.chunks,
@@ -585,8 +586,8 @@ export async function updateCustomers(
 
 const COMPUTED_KEY = 'metric_settings_computed';
 
-async function markComputedVersion(db: Database, version: number, now: Date): Promise<void> {
-  const value = { version, computedAt: now.toISOString() };
+async function markComputedVersion(db: Database, version: number, today: Day, now: Date): Promise<void> {
+  const value = { version, today, computedAt: now.toISOString() };
   const [n] = await db.models.Setting.update(
     { value, updated_by: 'system', updated_at: now },
     { where: { key: COMPUTED_KEY } },
@@ -599,6 +600,13 @@ async function markComputedVersion(db: Database, version: number, now: Date): Pr
       created_at: now,
       updated_at: now,
     });
+}
+
+/** The computation day of the last full rebuild under the stored rules, or null if none. */
+export async function lastRebuildDay(db: Database): Promise<Day | null> {
+  const stored = await readSettings(db, [COMPUTED_KEY]);
+  const computed = stored.get(COMPUTED_KEY)?.value as { today?: unknown } | null | undefined;
+  return typeof computed?.today === 'string' ? computed.today : null;
 }
 
 /** Whether the rules changed since the last full rebuild (the worker then rebuilds). */

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createDatabase, ensureDatabaseExists, migrate } from '@medpro/db';
+import { AnalyticsScheduler } from '../analytics/schedule.ts';
 import type { Env } from '../env.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import {
@@ -7,6 +8,7 @@ import {
   LeaseHeldError,
   lastSucceeded,
   newHolderId,
+  onCustomersChanged,
   runDrain,
   runFull,
   runIncremental,
@@ -21,7 +23,8 @@ import { gatewayFromEnv } from '../sync/setup.ts';
  * - backfill: the first full sync (or resumes one whose worker died), runs the API queued,
  *   and a reconciliation every RECONCILE_INTERVAL_HOURS;
  * - incremental: polls Stripe events every SYNC_INTERVAL_SECONDS;
- * - inbox: drains stored events (webhooks) every second.
+ * - inbox: drains stored events (webhooks) every second;
+ * - analytics: recomputes the customers the sync changed, or everything on a new day or new rules.
  * Each job runs under a lease, so several workers on one database never run it twice. On a
  * signal the jobs stop at their next page boundary (cursors saved) and release their leases.
  */
@@ -57,6 +60,9 @@ export async function workerCommand(env: Env): Promise<void> {
       holder: newHolderId(),
       signal: controller.signal,
     };
+    // Customers changed by each sync batch are recomputed on the analytics tick.
+    const analytics = new AnalyticsScheduler(db, log, deps.holder);
+    onCustomersChanged(analytics.customersChanged);
     await Promise.all([
       backfillSchedule(deps, log, env.RECONCILE_INTERVAL_HOURS * 3600_000),
       every(controller.signal, env.SYNC_INTERVAL_SECONDS * 1000, log, 'incremental sync', async () => {
@@ -66,6 +72,7 @@ export async function workerCommand(env: Env): Promise<void> {
         }
       }),
       every(controller.signal, 1000, log, 'inbox drain', () => runDrain(deps)),
+      every(controller.signal, 1000, log, 'analytics', () => analytics.tick(controller.signal)),
     ]);
   }
   await db.close();
