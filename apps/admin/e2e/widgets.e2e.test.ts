@@ -148,7 +148,7 @@ describe.runIf(chromiumAvailable())('embeddable widgets on a catalog page of ano
     await page.goto(demo.url);
     // Both elements settle into data, empty or error; aria-busy is gone then.
     await page.waitForFunction(
-      `[...document.querySelectorAll('medpro-mrr, medpro-customer-health')].every((el) => el.state && el.state.status !== 'loading')`,
+      `[...document.querySelectorAll('medpro-mrr, medpro-customer-health, medpro-customer-list')].every((el) => el.state && el.state.status !== 'loading')`,
     );
     return statuses;
   }
@@ -164,7 +164,7 @@ describe.runIf(chromiumAvailable())('embeddable widgets on a catalog page of ano
     const statuses = await openCatalog(page, demos.good);
     expect(scripts[0]).toBe('302 /widgets/medpro-widgets.js');
     expect(scripts[1]).toMatch(/^200 \/widgets\/medpro-widgets\.[\w-]+\.js$/);
-    expect(statuses).toEqual([200, 200]);
+    expect(statuses).toEqual([200, 200, 200]);
 
     const mrr = await api<{ mrr: number; currency: string; change: { relative: number | null } }>(
       'widgets.mrrSummary',
@@ -188,6 +188,14 @@ describe.runIf(chromiumAvailable())('embeddable widgets on a catalog page of ano
     expect(await page.locator('#customer-health a').getAttribute('href')).toBe(
       `${app.baseUrl}/customers/${CUSTOMER.id}`,
     );
+    const atRisk = await api<{ customers: { name: string | null; stripeCustomerId: string }[] }>(
+      'widgets.atRiskCustomers',
+      { product: PRODUCT.id, limit: 5 },
+      demos.good.url,
+    );
+    expect(atRisk.customers.length).toBeGreaterThan(0);
+    const names = await page.locator('#at-risk .mp-list__item .mp-link').allTextContents();
+    expect(names).toEqual(atRisk.customers.map((c) => c.name || c.stripeCustomerId));
     // Nothing leaked into the host page: no styles, no globals besides the config and elements.
     expect(await page.evaluate('document.querySelectorAll("head style").length')).toBe(1);
     await saveScreenshot(page, 'widgets-catalog');
@@ -228,13 +236,13 @@ describe.runIf(chromiumAvailable())('embeddable widgets on a catalog page of ano
     const page = await browser.newPage();
     const errors = collectConsoleErrors(page);
     const statuses = await openCatalog(page, demos[kind]);
-    expect(statuses).toEqual([status, status]);
-    for (const id of ['#product-mrr', '#customer-health']) {
+    expect(statuses).toEqual([status, status, status]);
+    for (const id of ['#product-mrr', '#customer-health', '#at-risk']) {
       expect(plain(await page.locator(`${id} [role="alert"]`).textContent())).toBe(message);
     }
     await saveScreenshot(page, `widgets-${kind}-token`);
-    // The only console errors are the browser's own reports of the two refused requests.
-    expect(errors).toHaveLength(2);
+    // The only console errors are the browser's own reports of the three refused requests.
+    expect(errors).toHaveLength(3);
     for (const e of errors) expect(e).toMatch(new RegExp(`the server responded with a status of ${status}`));
   });
 

@@ -17,8 +17,13 @@ export { AreaChart, LineChart, type TimeSeriesChartProps } from './charts/TimeSe
 export { type CsvCell, downloadCsv, toCsv } from './csv.ts';
 export { type WidgetConfig, WidgetError } from './elements/client.ts';
 export type { MedProWidgetsGlobal } from './elements/config.ts';
-export { defineMedProElements, MedProCustomerHealthElement, MedProMrrElement } from './elements/define.ts';
-export type { CustomerHealth, MrrSummary } from './elements/views.tsx';
+export {
+  defineMedProElements,
+  MedProCustomerHealthElement,
+  MedProCustomerListElement,
+  MedProMrrElement,
+} from './elements/define.ts';
+export type { AtRiskCustomers, CustomerHealth, MrrSummary } from './elements/views.tsx';
 export {
   csvValue,
   currencyDigits,

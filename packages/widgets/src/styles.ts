@@ -111,4 +111,9 @@ export const CHART_CSS = `
 .mp-factor--bad .mp-factor__impact { color: var(--mp-bad); }
 .mp-factor--good .mp-factor__impact { color: var(--mp-good); }
 .mp-link { color: var(--mp-accent); font-size: 13px; }
+.mp-list { display: flex; flex-direction: column; gap: 6px; }
+.mp-list__title { margin: 0; font-weight: 600; }
+.mp-list__items { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 6px; }
+.mp-list__item { display: grid; grid-template-columns: 1fr auto; gap: 2px 8px; align-items: center; }
+.mp-list__figure { grid-column: 1 / -1; color: var(--mp-muted); font-size: 12px; font-variant-numeric: tabular-nums; }
 `;

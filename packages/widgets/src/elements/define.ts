@@ -1,6 +1,6 @@
-import { MedProCustomerHealthElement, MedProMrrElement } from './elements.tsx';
+import { MedProCustomerHealthElement, MedProCustomerListElement, MedProMrrElement } from './elements.tsx';
 
-export { MedProCustomerHealthElement, MedProMrrElement };
+export { MedProCustomerHealthElement, MedProCustomerListElement, MedProMrrElement };
 
 /**
  * Registers the custom elements. Safe to call more than once, and when another copy of the
@@ -10,6 +10,8 @@ export function defineMedProElements(): void {
   if (!customElements.get('medpro-mrr')) customElements.define('medpro-mrr', MedProMrrElement);
   if (!customElements.get('medpro-customer-health'))
     customElements.define('medpro-customer-health', MedProCustomerHealthElement);
+  if (!customElements.get('medpro-customer-list'))
+    customElements.define('medpro-customer-list', MedProCustomerListElement);
 }
 
 type WidgetAttributes = {
@@ -25,6 +27,7 @@ declare global {
   interface HTMLElementTagNameMap {
     'medpro-mrr': MedProMrrElement;
     'medpro-customer-health': MedProCustomerHealthElement;
+    'medpro-customer-list': MedProCustomerListElement;
   }
 }
 
@@ -37,6 +40,7 @@ declare module 'react' {
         product?: string;
       };
       'medpro-customer-health': WidgetAttributes & { 'customer-id': string; factors?: number | string };
+      'medpro-customer-list': WidgetAttributes & { product: string; limit?: number | string };
     }
   }
 }

@@ -285,6 +285,67 @@ describe('<medpro-customer-health>', () => {
   });
 });
 
+describe('<medpro-customer-list>', () => {
+  const LIST = {
+    product: 'prod_10',
+    productName: 'MedPro Clínica 10 usuários',
+    currency: 'BRL',
+    total: 7,
+    customers: [
+      { stripeCustomerId: 'cus_a', name: HOSTILE, healthScore: 12, churnRiskScore: 0.7, mrr: 29900 },
+      { stripeCustomerId: 'cus_b', name: null, healthScore: 40, churnRiskScore: null, mrr: 0 },
+    ],
+  };
+
+  it('lists the least healthy customers with badge, MRR, risk and a link each', async () => {
+    replies.push(Promise.resolve(ok(LIST)));
+    const el = mount('medpro-customer-list', {
+      product: 'prod_10',
+      limit: '2',
+      'api-base': 'http://api.test',
+    });
+    await expect(settled(el)).resolves.toBe('medpro-ready');
+    expect(input(0)).toEqual({ product: 'prod_10', limit: 2 });
+    const items = Array.from(el.shadowRoot!.querySelectorAll('.mp-list__item')).map((li) =>
+      plain(li.textContent),
+    );
+    expect(items).toEqual([
+      `${HOSTILE}12 de 100, Em riscoR$ 299,00 · risco 70%`,
+      'cus_b40 de 100, Em riscoR$ 0,00',
+    ]);
+    expect(el.shadowRoot!.querySelector('img')).toBeNull();
+    expect(Array.from(el.shadowRoot!.querySelectorAll('a')).map((a) => a.getAttribute('href'))).toEqual([
+      'http://api.test/customers/cus_a',
+      'http://api.test/customers/cus_b',
+    ]);
+    expect(text(el)).toContain('Os 2 de menor saúde, de 7.');
+  });
+
+  it('says so when the product has no customer at risk, and when the product is unknown', async () => {
+    replies.push(
+      Promise.resolve(ok({ ...LIST, total: 0, customers: [] })),
+      Promise.resolve(fail(404, 'NOT_FOUND')),
+    );
+    const el = mount('medpro-customer-list', { product: 'prod_10', 'api-base': 'http://api.test' });
+    await settled(el);
+    expect(text(el)).toBe('Nenhum cliente em risco neste produto.');
+    const next = settled(el);
+    el.setAttribute('product', 'prod_gone');
+    await expect(next).resolves.toBe('medpro-error');
+    expect(text(el)).toBe('Produto não encontrado.');
+  });
+
+  it.each([
+    [{}, 'Informe o produto no atributo product (prod_…).'],
+    [{ product: 'prod_1', limit: '500' }, 'Atributo limit inválido: "500". Use um número de 1 a 50.'],
+  ])('invalid attributes %o show an error without a request', async (attributes, message) => {
+    const el = mount('medpro-customer-list', { 'api-base': 'http://api.test', ...attributes });
+    await settled(el);
+    expect(text(el)).toBe(message);
+    expect(calls).toHaveLength(0);
+  });
+});
+
 describe('rangeStart', () => {
   it('is the first UTC day of the last N days, today included', () => {
     expect(rangeStart(30, new Date('2024-03-31T23:59:00Z'))).toBe('2024-03-02');

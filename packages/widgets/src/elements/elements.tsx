@@ -1,6 +1,13 @@
 import { MedProElement, type WidgetRequest } from './base.tsx';
 import { readConfig } from './config.ts';
-import { type CustomerHealth, CustomerHealthView, type MrrSummary, MrrView } from './views.tsx';
+import {
+  type AtRiskCustomers,
+  AtRiskCustomersView,
+  type CustomerHealth,
+  CustomerHealthView,
+  type MrrSummary,
+  MrrView,
+} from './views.tsx';
 
 export const GRANULARITIES = ['day', 'week', 'month'] as const;
 const MAX_RANGE_DAYS = 730;
@@ -81,8 +88,7 @@ export class MedProCustomerHealthElement extends MedProElement<CustomerHealth> {
 
   protected view(data: CustomerHealth) {
     const factors = Number(this.getAttribute('factors') ?? 3);
-    // The customer's page in the admin app, which also serves the API.
-    const adminUrl = `${readConfig(this).apiBase.replace(/\/+$/, '')}/customers/${encodeURIComponent(data.stripeCustomerId)}`;
+    const adminUrl = customerUrl(this, data.stripeCustomerId);
     return (
       <CustomerHealthView
         data={data}
@@ -90,5 +96,38 @@ export class MedProCustomerHealthElement extends MedProElement<CustomerHealth> {
         adminUrl={adminUrl}
       />
     );
+  }
+}
+
+/** The customer's page in the admin app, which also serves the API. */
+function customerUrl(element: Element, id: string): string {
+  return `${readConfig(element).apiBase.replace(/\/+$/, '')}/customers/${encodeURIComponent(id)}`;
+}
+
+/**
+ * `<medpro-customer-list product="prod_…" limit="5">`: the product's at-risk customers
+ * (health below 50), least healthy first, with links to them in the admin app.
+ */
+export class MedProCustomerListElement extends MedProElement<AtRiskCustomers> {
+  static readonly observedAttributes = ['product', 'limit', 'token', 'api-base'];
+  protected override notFoundMessage = 'Produto não encontrado.';
+
+  protected request(): WidgetRequest {
+    const product = this.getAttribute('product')?.trim();
+    if (!product) return { invalid: 'Informe o produto no atributo product (prod_…).' };
+    const limit = Number(this.getAttribute('limit') ?? 5);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 50)
+      return {
+        invalid: `Atributo limit inválido: "${this.getAttribute('limit')}". Use um número de 1 a 50.`,
+      };
+    return { procedure: 'widgets.atRiskCustomers', input: { product, limit } };
+  }
+
+  protected emptyMessage(data: AtRiskCustomers): string | null {
+    return data.customers.length ? null : 'Nenhum cliente em risco neste produto.';
+  }
+
+  protected view(data: AtRiskCustomers) {
+    return <AtRiskCustomersView data={data} customerUrl={(id) => customerUrl(this, id)} />;
   }
 }

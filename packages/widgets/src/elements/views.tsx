@@ -1,3 +1,4 @@
+import { useId } from 'react';
 import { HealthBadge } from '../cards/HealthBadge.tsx';
 import { MetricCard } from '../cards/MetricCard.tsx';
 import { Sparkline } from '../charts/Sparkline.tsx';
@@ -117,6 +118,61 @@ export function CustomerHealthView(props: { data: CustomerHealth; maxFactors: nu
           Ver cliente no MedPro
         </a>
       ) : null}
+    </section>
+  );
+}
+
+/** What widgets.atRiskCustomers answers (the fields the widget reads). */
+export interface AtRiskCustomers {
+  product: string;
+  productName: string | null;
+  currency: string;
+  /** All at-risk customers of the product, of which `customers` are the least healthy. */
+  total: number;
+  customers: {
+    stripeCustomerId: string;
+    name: string | null;
+    healthScore: number | null;
+    churnRiskScore: number | null;
+    mrr: number;
+  }[];
+}
+
+export function AtRiskCustomersView(props: { data: AtRiskCustomers; customerUrl: (id: string) => string }) {
+  const { data } = props;
+  const titleId = useId();
+  return (
+    <section className="mp-list" part="card" aria-labelledby={titleId}>
+      <p id={titleId} className="mp-list__title">
+        Clientes em risco{data.productName ? ` — ${data.productName}` : ''}
+      </p>
+      <p className="mp-state">
+        {data.customers.length < data.total
+          ? `Os ${data.customers.length} de menor saúde, de ${data.total}.`
+          : `${data.total} ${data.total === 1 ? 'cliente' : 'clientes'}.`}
+      </p>
+      <ul className="mp-list__items" part="list">
+        {data.customers.map((c) => {
+          const link = safeHttpUrl(props.customerUrl(c.stripeCustomerId));
+          const name = c.name || c.stripeCustomerId;
+          return (
+            <li key={c.stripeCustomerId} className="mp-list__item" part="item">
+              {link ? (
+                <a className="mp-link" href={link} target="_blank" rel="noopener noreferrer">
+                  {name}
+                </a>
+              ) : (
+                <span>{name}</span>
+              )}
+              <HealthBadge score={c.healthScore} />
+              <span className="mp-list__figure">
+                {formatMoney(c.mrr, data.currency)}
+                {c.churnRiskScore === null ? '' : ` · risco ${formatPercent(c.churnRiskScore)}`}
+              </span>
+            </li>
+          );
+        })}
+      </ul>
     </section>
   );
 }
