@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { describeConnectionError, parseDatabaseUrl } from '@medpro/db';
 import { isDay } from '@medpro/metrics';
+import { AppError } from '@medpro/trpc';
+import { AccountArgsError, tokenCreateCommand, userCreateCommand } from './commands/accounts.ts';
 import { metricsCommand } from './commands/metrics.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { StartError, startCommand } from './commands/start.ts';
@@ -18,6 +20,10 @@ Commands:
   worker          run the background worker (sync, events, metrics schedules)
   sync --full | --incremental | --reconcile [--rate N]
                   run one Stripe sync in the foreground (progress bar on a terminal)
+  user create --email E --role admin|analyst|viewer [--name N] [--password P]
+                  create a user (without --password one is generated and printed once)
+  token create --role R --name N [--expires-in-days D]
+                  create an API token for scripts (printed once; only its hash is stored)
   metrics --rebuild | --customer <id>… [--today YYYY-MM-DD]
                   recompute the analytics: everything, or only the given customers
 
@@ -88,6 +94,37 @@ async function main(argv: string[]): Promise<void> {
       });
       return startCommand(env, { dev: values.dev ?? false });
     }
+    case 'user': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: {
+          email: { type: 'string' },
+          role: { type: 'string' },
+          name: { type: 'string' },
+          password: { type: 'string' },
+        },
+        allowPositionals: true,
+        strict: true,
+      });
+      if (positionals.join(' ') !== 'create')
+        throw new UsageError('usage: medpro user create --email E --role R');
+      return userCreateCommand(env, values);
+    }
+    case 'token': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: {
+          role: { type: 'string' },
+          name: { type: 'string' },
+          'expires-in-days': { type: 'string' },
+        },
+        allowPositionals: true,
+        strict: true,
+      });
+      if (positionals.join(' ') !== 'create')
+        throw new UsageError('usage: medpro token create --role R --name N');
+      return tokenCreateCommand(env, { ...values, expiresInDays: values['expires-in-days'] });
+    }
     default:
       throw new UsageError(`unknown command "${command}" (run \`medpro help\`)`);
   }
@@ -96,6 +133,8 @@ async function main(argv: string[]): Promise<void> {
 main(process.argv.slice(2)).catch((error: unknown) => {
   const known =
     error instanceof UsageError ||
+    error instanceof AccountArgsError ||
+    error instanceof AppError ||
     error instanceof EnvError ||
     error instanceof StartError ||
     error instanceof SyncConfigError ||

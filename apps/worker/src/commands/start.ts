@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDatabase, ensureDatabaseExists, migrate } from '@medpro/db';
 import { startSimulator } from '@medpro/stripe-sim';
+import { ensureDemoAdmin } from '@medpro/trpc';
 import { startDemoCatalog } from '../demo-catalog.ts';
 import type { Env } from '../env.ts';
 
@@ -27,6 +28,12 @@ export async function startCommand(env: Env, options: { dev: boolean }): Promise
   try {
     await ensureDatabaseExists(db.config);
     await migrate(db.sequelize);
+    // Demo mode: a fresh database gets an admin whose password is printed this once.
+    const admin = await ensureDemoAdmin(db);
+    if (admin) {
+      console.log(`\n  Created the admin ${admin.email} with the password ${admin.password}`);
+      console.log('  (shown once: sign in and change it, or create users with `medpro user create`)\n');
+    }
   } finally {
     await db.close();
   }

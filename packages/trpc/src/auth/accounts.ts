@@ -37,7 +37,7 @@ export async function createUser(
   const generatedPassword = input.password ? null : generatePassword();
   const password = input.password || generatedPassword!;
   const problem = checkPassword(password);
-  if (problem) throw new AppError('BAD_REQUEST', 'Invalid password', { password: [problem] });
+  if (problem) throw new AppError('BAD_REQUEST', `Invalid password: ${problem}`, { password: [problem] });
   if (await findUserCredentials(db, input.email)) {
     throw new AppError('CONFLICT', `A user with the email ${input.email} exists already`);
   }
