@@ -32,6 +32,12 @@ export interface GenerateOptions {
   now?: string;
   /** Exchange rates into BRL, default DEFAULT_RATES. */
   rates?: Rates;
+  /**
+   * Last instant simulated (unix seconds). The whole timeline is shifted back so the account ends
+   * there instead of at the end of `now`. Default: the end of `now` when `now` is given; when it is
+   * not, the current second, so a default account never holds objects dated in the future.
+   */
+  until?: number;
 }
 
 export function resolveOptions(o: GenerateOptions): GeneratedAccountOptions {
@@ -44,17 +50,28 @@ export function resolveOptions(o: GenerateOptions): GeneratedAccountOptions {
   if (!Number.isInteger(months) || months < 1 || months > 240)
     throw new RangeError('months must be an integer in 1..240');
   if (!Number.isInteger(seed)) throw new RangeError('seed must be an integer');
-  if (parseDay(now) === null)
-    throw new RangeError(`now must be a date YYYY-MM-DD, got ${JSON.stringify(now)}`);
-  return { customers, months, seed, now, rates: { ...(o.rates ?? DEFAULT_RATES) } };
+  const day = parseDay(now);
+  if (day === null) throw new RangeError(`now must be a date YYYY-MM-DD, got ${JSON.stringify(now)}`);
+  const endOfNow = day + DAY - 1;
+  const until = o.until ?? (o.now === undefined ? Math.floor(Date.now() / 1000) : endOfNow);
+  if (!Number.isInteger(until)) throw new RangeError('until must be an integer unix timestamp');
+  return {
+    customers,
+    months,
+    seed,
+    now,
+    rates: { ...(o.rates ?? DEFAULT_RATES) },
+    shift: Math.max(0, endOfNow - until),
+  };
 }
 
 /** Generates the account data (records, tables, events) for the given options. */
 export function generateData(input: GenerateOptions): AccountData {
   const opts = resolveOptions(input);
+  // the plan is made for the end of `now`; `shift` moves the whole timeline back (see `until`)
   const nowDay = parseDay(opts.now) ?? 0;
-  const nowTs = nowDay + DAY - 1;
-  const firstDay = addMonths(nowDay, -opts.months);
+  const nowTs = nowDay + DAY - 1 - opts.shift;
+  const firstDay = addMonths(nowDay, -opts.months) - opts.shift;
   const d = new AccountData(opts, tagFromSeed(hashString(`tag:${opts.seed}`)), firstDay, nowTs);
   const engine = new Engine(d, nowTs);
   const cat = buildCatalog(engine, opts.seed);

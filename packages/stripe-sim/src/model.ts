@@ -293,6 +293,8 @@ export interface GeneratedAccountOptions {
   /** YYYY-MM-DD; the account is simulated through the end of that UTC day. */
   now: string;
   rates: Rates;
+  /** Seconds the timeline is moved back from the end of `now` (0 unless `until` is earlier). */
+  shift: number;
 }
 
 export class Codecs {

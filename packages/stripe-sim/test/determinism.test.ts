@@ -37,4 +37,39 @@ describe('deterministic generation', () => {
     expect(() => generateAccount({ months: 0 })).toThrow(/months/);
     expect(() => generateAccount({ customers: -1 })).toThrow(/customers/);
   });
+
+  it('never dates objects after `until`; a default account ends at the current second', () => {
+    const until = Date.parse(`${NOW}T12:00:00Z`) / 1000;
+    const a = generateAccount({ customers: 150, months: 6, seed: 3, now: NOW, until });
+    expect(a.store.clock()).toBe(until);
+    expect(hashAccount(generateAccount({ customers: 150, months: 6, seed: 3, now: NOW, until }))).toBe(
+      hashAccount(a),
+    );
+    const maxCreated = (acc: typeof a) => {
+      let max = 0;
+      for (const kind of [
+        'customer',
+        'subscription',
+        'invoice',
+        'charge',
+        'refund',
+        'event',
+        'payment_method',
+      ] as const) {
+        const col = acc.store.collection(kind);
+        const order = col.order();
+        const last = order[order.length - 1];
+        if (last !== undefined) max = Math.max(max, col.created(last));
+      }
+      return max;
+    };
+    expect(maxCreated(a)).toBeLessThanOrEqual(until);
+    const before = Math.floor(Date.now() / 1000);
+    const dflt = generateAccount({ customers: 150, months: 6, seed: 3 });
+    const after = Math.floor(Date.now() / 1000);
+    expect(dflt.store.clock()).toBeGreaterThanOrEqual(before);
+    expect(dflt.store.clock()).toBeLessThanOrEqual(after);
+    expect(maxCreated(dflt)).toBeLessThanOrEqual(after);
+    expect(dflt.groundTruth().now).toBe(new Date(after * 1000).toISOString().slice(0, 10));
+  });
 });
