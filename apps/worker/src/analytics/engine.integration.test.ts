@@ -235,6 +235,50 @@ describe.each(await testDialects())('analytics engine on %s', (dialect) => {
     }, 60_000);
   });
 
+  describe('bad input', () => {
+    let t: TestDb;
+    beforeAll(async () => {
+      t = await createTestDatabase(dialect);
+      await loadSimulatorAccount(t.db, generateAccount({ customers: 60, months: 6, seed: 5, now: NOW }));
+      await rebuildAnalytics(t.db, { today: NOW });
+    }, 60_000);
+    afterAll(async () => {
+      await t?.destroy();
+    });
+
+    it('a customer whose data cannot be computed keeps its previous rows and is reported; the others are rebuilt', async () => {
+      const before = await dump(t);
+      const [used] = await rows(
+        t,
+        `SELECT i.stripe_price_id AS price FROM subscription_items i JOIN customer_subscriptions s
+         ON s.stripe_subscription_id = i.stripe_subscription_id WHERE s.status = 'active' ORDER BY i.stripe_price_id LIMIT 1`,
+      );
+      const affected = (
+        await rows(
+          t,
+          `SELECT DISTINCT stripe_customer_id AS id FROM invoice_lines WHERE stripe_price_id = '${used?.price}'
+           UNION SELECT DISTINCT s.stripe_customer_id FROM subscription_items i JOIN customer_subscriptions s
+           ON s.stripe_subscription_id = i.stripe_subscription_id WHERE i.stripe_price_id = '${used?.price}'`,
+        )
+      ).map((r) => String(r.id));
+      // A tiered price without its tiers (what a sync without `expand: ['data.tiers']` stores).
+      await t.db.sequelize.query(
+        `UPDATE prices SET billing_scheme = 'tiered', tiers = NULL WHERE stripe_price_id = :id`,
+        {
+          replacements: { id: used?.price },
+        },
+      );
+      const report = await rebuildAnalytics(t.db, { today: NOW });
+      expect(report.failures.length).toBeGreaterThan(0);
+      expect(
+        report.failures.every((f) => affected.includes(f.customerId) && /has no tiers/.test(f.error)),
+      ).toBe(true);
+      expect(report.customers).toBe(60);
+      // Nothing else changed in the data, so every table is as before (failed customers kept theirs).
+      expect(await dump(t)).toBe(before);
+    }, 60_000);
+  });
+
   describe('churn risk', () => {
     let t: TestDb;
     beforeAll(async () => {

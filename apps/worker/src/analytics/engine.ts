@@ -57,7 +57,14 @@ export interface EngineOptions {
   settings?: MetricSettings;
 }
 
+export interface CustomerFailure {
+  customerId: string;
+  error: string;
+}
+
 export interface RebuildReport {
+  /** Customers whose figures could not be computed (their previous rows were kept). */
+  failures: CustomerFailure[];
   customers: number;
   chunks: number;
   spans: number;
@@ -143,7 +150,7 @@ export function computeChunk(
   today: Day,
   settings: MetricSettings,
   visit?: (customer: ChunkInputs['customers'][number], c: CustomerComputation, data: CustomerData) => void,
-): ChunkResults {
+): ChunkResults & { failures: CustomerFailure[] } {
   const horizon = addDays(today, 1);
   const subsByCustomer = groupBy(inputs.subscriptions, (s) => s.customerId);
   const itemsBySub = groupBy(inputs.items, (i) => i.subscriptionId);
@@ -161,101 +168,120 @@ export function computeChunk(
   const refundsByCustomer = groupBy(inputs.refunds, (r) => r.customerId);
   const pmsByCustomer = groupBy(inputs.paymentMethods, (p) => p.customerId);
 
-  const out: ChunkResults = { spans: [], movements: [], figures: [] };
+  const out: ChunkResults & { failures: CustomerFailure[] } = {
+    spans: [],
+    movements: [],
+    figures: [],
+    failures: [],
+  };
   for (const customer of inputs.customers) {
-    const subs = subsByCustomer.get(customer.id) ?? [];
-    const histories: SubscriptionHistory[] = [];
-    for (const s of subs) {
-      const lines: HistoryLine[] = [];
-      for (const l of linesBySub.get(s.id) ?? []) {
-        const price = l.priceId ? cat.prices.get(l.priceId) : undefined;
-        if (!price) continue;
-        const couponId = l.discountId ? inputs.discountCoupons.get(l.discountId) : undefined;
-        lines.push({
-          itemId: l.itemId,
-          price,
-          quantity: l.quantity ?? 1,
-          startMs: l.startMs,
-          endMs: l.endMs,
-          proration: l.proration,
-          amount: l.amount,
-          coupon: (couponId && cat.coupons.get(couponId)) || null,
+    const mine: ChunkResults = { spans: [], movements: [], figures: [] };
+    try {
+      const subs = subsByCustomer.get(customer.id) ?? [];
+      const histories: SubscriptionHistory[] = [];
+      for (const s of subs) {
+        const lines: HistoryLine[] = [];
+        for (const l of linesBySub.get(s.id) ?? []) {
+          const price = l.priceId ? cat.prices.get(l.priceId) : undefined;
+          if (!price) continue;
+          const couponId = l.discountId ? inputs.discountCoupons.get(l.discountId) : undefined;
+          lines.push({
+            itemId: l.itemId,
+            price,
+            quantity: l.quantity ?? 1,
+            startMs: l.startMs,
+            endMs: l.endMs,
+            proration: l.proration,
+            amount: l.amount,
+            coupon: (couponId && cat.coupons.get(couponId)) || null,
+          });
+        }
+        const invoices = invoicesBySub.get(s.id) ?? [];
+        const unpaidMs =
+          s.status === 'unpaid' ? Math.max(0, ...invoices.map((i) => i.uncollectibleMs ?? 0)) || null : null;
+        // First failed attempt on a still-unpaid invoice: when the current past_due episode began.
+        let pastDueSince: Day | null = null;
+        if (s.status === 'past_due') {
+          const failed = invoices
+            .filter((i) => i.status === 'open')
+            .flatMap((i) => chargesByInvoice.get(i.id) ?? [])
+            .filter((c) => c.status === 'failed')
+            .map((c) => c.createdMs);
+          if (failed.length) pastDueSince = dayOf(Math.min(...failed));
+        }
+        const sub: HistorySubscription = {
+          id: s.id,
+          status: s.status as SubscriptionStatus,
+          start_date: dayOf(s.startMs),
+          ended_at: dayOf(s.endedMs),
+          trial_end: dayOf(s.trialEndMs),
+          cancel_at_period_end: s.cancelAtPeriodEnd,
+          cancel_at: dayOf(s.cancelAtMs),
+          canceled_at: dayOf(s.canceledAtMs),
+          past_due_since: pastDueSince,
+          unpaid_since: dayOf(unpaidMs),
+          currentPeriodStartMs: s.currentPeriodStartMs,
+          currentItems: (itemsBySub.get(s.id) ?? []).flatMap((i) => {
+            const price = i.priceId ? cat.prices.get(i.priceId) : undefined;
+            return price ? [{ id: i.itemId, price, quantity: i.quantity ?? 1 }] : [];
+          }),
+        };
+        if (sub.currentItems.length === 0 && lines.length === 0) continue;
+        histories.push(subscriptionHistory(sub, lines, horizon, settings));
+      }
+      const spans = customerSpans(histories);
+      const movements = customerMovements(spans);
+      const currency = (
+        customer.currency ??
+        histories[0]?.currency ??
+        settings.reportingCurrency
+      ).toUpperCase();
+      for (const s of spans) {
+        mine.spans.push({
+          customerId: customer.id,
+          start: s.start,
+          end: s.end,
+          mrr: s.mrr,
+          currency,
+          mrrReporting: s.mrrReporting,
+          subscriptionIds: s.subscriptionIds,
         });
       }
-      const invoices = invoicesBySub.get(s.id) ?? [];
-      const unpaidMs =
-        s.status === 'unpaid' ? Math.max(0, ...invoices.map((i) => i.uncollectibleMs ?? 0)) || null : null;
-      // First failed attempt on a still-unpaid invoice: when the current past_due episode began.
-      let pastDueSince: Day | null = null;
-      if (s.status === 'past_due') {
-        const failed = invoices
-          .filter((i) => i.status === 'open')
-          .flatMap((i) => chargesByInvoice.get(i.id) ?? [])
-          .filter((c) => c.status === 'failed')
-          .map((c) => c.createdMs);
-        if (failed.length) pastDueSince = dayOf(Math.min(...failed));
+      for (const m of movements) {
+        mine.movements.push({
+          customerId: customer.id,
+          day: m.day,
+          type: m.type,
+          amount: m.amount,
+          currency,
+          reportingAmount: m.reportingAmount,
+          reportingCurrency: settings.reportingCurrency,
+          subscriptionIds: m.subscriptionIds,
+        });
       }
-      const sub: HistorySubscription = {
-        id: s.id,
-        status: s.status as SubscriptionStatus,
-        start_date: dayOf(s.startMs),
-        ended_at: dayOf(s.endedMs),
-        trial_end: dayOf(s.trialEndMs),
-        cancel_at_period_end: s.cancelAtPeriodEnd,
-        cancel_at: dayOf(s.cancelAtMs),
-        canceled_at: dayOf(s.canceledAtMs),
-        past_due_since: pastDueSince,
-        unpaid_since: dayOf(unpaidMs),
-        currentPeriodStartMs: s.currentPeriodStartMs,
-        currentItems: (itemsBySub.get(s.id) ?? []).flatMap((i) => {
-          const price = i.priceId ? cat.prices.get(i.priceId) : undefined;
-          return price ? [{ id: i.itemId, price, quantity: i.quantity ?? 1 }] : [];
-        }),
+      const computation: CustomerComputation = { histories, spans, movements };
+      const data: CustomerData = {
+        subscriptions: subs,
+        invoices: invoicesByCustomer.get(customer.id) ?? [],
+        charges: chargesByCustomer.get(customer.id) ?? [],
+        refunds: refundsByCustomer.get(customer.id) ?? [],
+        paymentMethods: pmsByCustomer.get(customer.id) ?? [],
+        linesBySub,
       };
-      if (sub.currentItems.length === 0 && lines.length === 0) continue;
-      histories.push(subscriptionHistory(sub, lines, horizon, settings));
-    }
-    const spans = customerSpans(histories);
-    const movements = customerMovements(spans);
-    const currency = (
-      customer.currency ??
-      histories[0]?.currency ??
-      settings.reportingCurrency
-    ).toUpperCase();
-    for (const s of spans) {
-      out.spans.push({
+      visit?.(customer, computation, data);
+      mine.figures.push(customerFigures(customer, computation, data, currency, today, settings));
+    } catch (error) {
+      // One customer's bad data (e.g. a tiered price without tiers) must not stop the others:
+      // their previous rows stay, and the error is reported with the customer id.
+      out.failures.push({
         customerId: customer.id,
-        start: s.start,
-        end: s.end,
-        mrr: s.mrr,
-        currency,
-        mrrReporting: s.mrrReporting,
-        subscriptionIds: s.subscriptionIds,
+        error: error instanceof Error ? error.message : String(error),
       });
+      continue;
     }
-    for (const m of movements) {
-      out.movements.push({
-        customerId: customer.id,
-        day: m.day,
-        type: m.type,
-        amount: m.amount,
-        currency,
-        reportingAmount: m.reportingAmount,
-        reportingCurrency: settings.reportingCurrency,
-        subscriptionIds: m.subscriptionIds,
-      });
-    }
-    const computation: CustomerComputation = { histories, spans, movements };
-    const data: CustomerData = {
-      subscriptions: subs,
-      invoices: invoicesByCustomer.get(customer.id) ?? [],
-      charges: chargesByCustomer.get(customer.id) ?? [],
-      refunds: refundsByCustomer.get(customer.id) ?? [],
-      paymentMethods: pmsByCustomer.get(customer.id) ?? [],
-      linesBySub,
-    };
-    visit?.(customer, computation, data);
-    out.figures.push(customerFigures(customer, computation, data, currency, today, settings));
+    out.spans.push(...mine.spans);
+    out.movements.push(...mine.movements);
+    out.figures.push(...mine.figures);
   }
   return out;
 }
@@ -424,10 +450,18 @@ async function recomputeCustomers(
   spans: number;
   movements: number;
   firstChangedDay: Day | null;
+  failures: CustomerFailure[];
 }> {
   const now = options.now ?? new Date();
   const size = options.chunkSize ?? 2000;
-  const totals = { customers: 0, chunks: 0, spans: 0, movements: 0, firstChangedDay: null as Day | null };
+  const totals = {
+    customers: 0,
+    chunks: 0,
+    spans: 0,
+    movements: 0,
+    firstChangedDay: null as Day | null,
+    failures: [] as CustomerFailure[],
+  };
   let after: string | null = null;
   let offset = 0;
   for (;;) {
@@ -442,9 +476,12 @@ async function recomputeCustomers(
     if (chunk.length === 0) break;
     const inputs = await loadChunkInputs(db, chunk);
     const results = computeChunk(inputs, cat, options.today, settings);
+    const failed = new Set(results.failures.map((f) => f.customerId));
+    const written = chunk.filter((id) => !failed.has(id));
+    totals.failures.push(...results.failures);
     if (ids !== null) {
       // Only the days from the first differing movement on need re-aggregating.
-      const before = await movementKeys(db, chunk);
+      const before = await movementKeys(db, written);
       const afterKeys = results.movements.map((m) => ({
         day: m.day,
         key: `${m.day}|${m.customerId}|${m.type}|${m.amount}|${m.reportingAmount}`,
@@ -455,7 +492,7 @@ async function recomputeCustomers(
         if (totals.firstChangedDay === null || x.day < totals.firstChangedDay) totals.firstChangedDay = x.day;
       }
     }
-    await writeChunkResults(db, chunk, results, options.today, now);
+    if (written.length) await writeChunkResults(db, written, results, options.today, now);
     totals.customers += chunk.length;
     totals.chunks++;
     totals.spans += results.spans.length;
@@ -558,6 +595,7 @@ export async function rebuildAnalytics(db: Database, options: EngineOptions): Pr
     movements: r.movements,
     days,
     settingsVersion: stored.version,
+    failures: r.failures,
   };
 }
 
@@ -570,7 +608,7 @@ export async function updateCustomers(
   db: Database,
   ids: readonly string[],
   options: EngineOptions,
-): Promise<{ customers: number; fromDay: Day }> {
+): Promise<{ customers: number; fromDay: Day; failures: CustomerFailure[] }> {
   const settings = options.settings ?? (await loadMetricSettings(db)).settings;
   const unique = [...new Set(ids)].sort();
   const cat = await catalog(db);
@@ -581,7 +619,7 @@ export async function updateCustomers(
       ? r.firstChangedDay
       : earliestInvoiceChange;
   await rebuildDaily(db, fromDay, settings, options);
-  return { customers: r.customers, fromDay };
+  return { customers: r.customers, fromDay, failures: r.failures };
 }
 
 const COMPUTED_KEY = 'metric_settings_computed';

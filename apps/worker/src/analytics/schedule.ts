@@ -43,7 +43,16 @@ export class AnalyticsScheduler {
           this.pending.clear();
           const started = performance.now();
           const report = await rebuildAnalytics(this.db, { today, now });
-          this.log.info({ ...report, ms: Math.round(performance.now() - started) }, 'analytics rebuilt');
+          const { failures, ...figures } = report;
+          this.log.info(
+            { ...figures, failed: failures.length, ms: Math.round(performance.now() - started) },
+            'analytics rebuilt',
+          );
+          if (failures.length)
+            this.log.warn(
+              { failures: failures.slice(0, 20) },
+              'customers not recomputed (previous figures kept)',
+            );
           return;
         }
         if (this.pending.size === 0) return;
