@@ -15,6 +15,8 @@ export default defineConfig({
     remix({
       // Tests build into a temporary directory so they never serve a stale build.
       buildDirectory: process.env.REMIX_BUILD_DIR ?? 'build',
+      // Tests may sit beside route modules; they are not routes (and import server-only helpers).
+      ignoredRouteFiles: ['**/*.test.*'],
       future: {
         v3_fetcherPersist: true,
         v3_relativeSplatPath: true,
