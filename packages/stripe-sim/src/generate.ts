@@ -35,7 +35,8 @@ export interface GenerateOptions {
   /**
    * Last instant simulated (unix seconds). The whole timeline is shifted back so the account ends
    * there instead of at the end of `now`. Default: the end of `now` when `now` is given; when it is
-   * not, the current second, so a default account never holds objects dated in the future.
+   * not, 00:00:00 UTC today, so a default account never holds objects dated in the future and is
+   * the same all day long.
    */
   until?: number;
 }
@@ -53,7 +54,7 @@ export function resolveOptions(o: GenerateOptions): GeneratedAccountOptions {
   const day = parseDay(now);
   if (day === null) throw new RangeError(`now must be a date YYYY-MM-DD, got ${JSON.stringify(now)}`);
   const endOfNow = day + DAY - 1;
-  const until = o.until ?? (o.now === undefined ? Math.floor(Date.now() / 1000) : endOfNow);
+  const until = o.until ?? (o.now === undefined ? day : endOfNow);
   if (!Number.isInteger(until)) throw new RangeError('until must be an integer unix timestamp');
   return {
     customers,
