@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { revokeApiToken, writeSettings } from '@medpro/db';
 import { createTestDatabase } from '@medpro/db/testing';
 import { createApiToken } from '@medpro/trpc';
-import { EMBED_ORIGIN, seedAccount } from '@medpro/trpc/testing';
+import { EMBED_ORIGIN, PASSWORD, seedAccount } from '@medpro/trpc/testing';
 import { formatMoney, formatPercent } from '@medpro/widgets';
 import { buildBundle, DEFAULT_DIST_DIR } from '@medpro/widgets/bundle';
 import { type DemoServer, startDemoServer } from '@medpro/widgets/demo';
@@ -244,6 +244,64 @@ describe.runIf(chromiumAvailable())('embeddable widgets on a catalog page of ano
     // The only console errors are the browser's own reports of the three refused requests.
     expect(errors).toHaveLength(3);
     for (const e of errors) expect(e).toMatch(new RegExp(`the server responded with a status of ${status}`));
+  });
+
+  it('works on the admin app pages with the session cookie and no token', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = collectConsoleErrors(page);
+    // A bare page of the admin origin (its favicon.ico request is not what is tested here).
+    await page.route('**/favicon.ico', (route) => route.fulfill({ status: 204 }));
+    // Signed out first: the widget asks to sign in.
+    await page.goto(`${app.baseUrl}/healthz`);
+    const mount = () =>
+      page.evaluate(`(async () => {
+        const el = document.createElement('medpro-customer-health');
+        el.setAttribute('customer-id', 'cus_ana');
+        document.body.replaceChildren(el);
+        await import('/widgets/medpro-widgets.js');
+        await new Promise((resolve) => {
+          const done = () => el.state.status !== 'loading' ? resolve() : setTimeout(done, 50);
+          done();
+        });
+      })()`);
+    await mount();
+    expect(plain(await page.locator('medpro-customer-health [role="alert"]').textContent())).toBe(
+      'Acesso negado: entre no MedPro ou configure um token de incorporação.',
+    );
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/status of 401/);
+    errors.length = 0;
+
+    const signIn = await page.request.post(`${app.baseUrl}/api/trpc/auth.signIn`, {
+      data: { json: { email: 'viewer@medpro.test', password: PASSWORD } },
+    });
+    expect(signIn.status()).toBe(200);
+    const sent: (string | null)[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/api/trpc/widgets.')) sent.push(r.headers().authorization ?? null);
+    });
+    await page.reload();
+    await mount();
+    expect(sent).toEqual([null]);
+    expect(plain(await page.locator('medpro-customer-health .mp-badge').textContent())).toMatch(
+      /^\d+ de 100/,
+    );
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('serves the bundle for long caching under its hashed name, and the alias uncached', async () => {
+    const alias = await fetch(`${app.baseUrl}/widgets/medpro-widgets.js`, { redirect: 'manual' });
+    expect(alias.status).toBe(302);
+    expect(alias.headers.get('cache-control')).toBe('no-cache');
+    expect(alias.headers.get('access-control-allow-origin')).toBe('*');
+    const hashed = await fetch(new URL(alias.headers.get('location')!, app.baseUrl));
+    expect(hashed.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(hashed.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(hashed.headers.get('access-control-allow-origin')).toBe('*');
+    expect(await hashed.text()).toContain('medpro-customer-health');
+    expect((await fetch(`${app.baseUrl}/widgets/medpro-widgets.0000.js`)).status).toBe(404);
   });
 
   it('answers CORS only for allowed origins, never with credentials', async () => {
