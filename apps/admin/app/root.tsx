@@ -1,13 +1,32 @@
-import type { LinksFunction } from '@remix-run/node';
-import { Links, Meta, NavLink, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useRouteError } from '@remix-run/react';
+import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
+import { Links, Meta, Outlet, Scripts, ScrollRestoration } from '@remix-run/react';
+import { Shell, type ShellUser } from '~/components/Shell';
+import { RouteError } from '~/components/ui';
+import { useLiveRevalidation } from '~/lib/live';
+import { contextFor } from '~/lib/trpc.server';
+import { useUser } from '~/lib/user';
 import styles from '~/styles/app.css?url';
 
 export const links: LinksFunction = () => [
   { rel: 'stylesheet', href: styles },
+  // The shared chart components' stylesheet (the widgets put the same CSS in their shadow roots).
+  { rel: 'stylesheet', href: '/chart.css' },
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
 ];
 
+/** Who is signed in, for the header; pages enforce access themselves through the router. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { principal } = await contextFor(request);
+  const user: ShellUser | null =
+    principal?.type === 'user'
+      ? { email: principal.email, name: principal.name, role: principal.role }
+      : null;
+  return { user };
+}
+
 export function Layout({ children }: { children: React.ReactNode }) {
+  const user = useUser();
+  useLiveRevalidation(user !== null);
   return (
     <html lang="pt-BR">
       <head>
@@ -16,17 +35,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <Meta />
         <Links />
       </head>
-      <body>
-        <a className="skip-link" href="#main">
-          Pular para o conteúdo
-        </a>
-        <header className="topbar">
-          <span className="brand">MedPro Customer Intelligence</span>
-          <nav aria-label="Principal">
-            <NavLink to="/customers">Clientes</NavLink>
-          </nav>
-        </header>
-        <main id="main">{children}</main>
+      <body className="mp-root">
+        <Shell user={user}>{children}</Shell>
         <ScrollRestoration />
         <Scripts />
       </body>
@@ -39,12 +49,5 @@ export default function App() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const message = isRouteErrorResponse(error) ? `${error.status} ${error.statusText}` : 'Algo deu errado.';
-  return (
-    <section className="error-state" role="alert">
-      <h1>Erro</h1>
-      <p>{message}</p>
-    </section>
-  );
+  return <RouteError what="a página" />;
 }

@@ -49,17 +49,19 @@ describe.runIf(chromiumAvailable())('customers page in Chromium', () => {
       dialogs++;
       void d.dismiss();
     });
-    await page.goto(`${app.baseUrl}/customers`);
+    await page.goto(`${app.baseUrl}/customers?view=table`);
     // Pages need a session: the app sends us to sign in, then back.
     await page.waitForURL(/\/login\?next=/);
     await page.getByLabel('E-mail').fill('viewer@example.com');
     await page.getByLabel('Senha').fill('a long test password');
     await page.getByRole('button', { name: 'Entrar' }).click();
-    await page.waitForURL(/\/customers$/);
+    await page.waitForURL(/\/customers\?view=table$/);
+    await page.locator('table').waitFor();
     await expect(page.getByRole('cell', { name: '<img src=x onerror=alert(1)>' }).count()).resolves.toBe(1);
     await page.getByLabel('Buscar').fill('clinica.com');
     await page.getByRole('button', { name: 'Buscar' }).click();
     await page.waitForURL(/q=clinica\.com/);
+    await page.getByRole('cell', { name: 'Bruna Lima' }).waitFor();
     await expect(page.getByRole('cell', { name: 'Bruna Lima' }).count()).resolves.toBe(1);
     await expect(page.getByRole('cell', { name: 'x***@example.com' }).count()).resolves.toBe(0);
     await saveScreenshot(page, 'customers-search');

@@ -1,7 +1,7 @@
-import { formatMoney } from '@medpro/widgets';
+import { formatMoney, HealthBadge } from '@medpro/widgets';
 import { Link } from '@remix-run/react';
 import { healthBand, tenure } from '~/lib/labels';
-import { HealthTag, StatusBadge } from './ui';
+import { StatusBadge } from './ui';
 
 /** What the customers page shows of one customer (the router's list item). */
 export interface CustomerRow {
@@ -51,7 +51,7 @@ export function CustomerCards({ items, now }: { items: CustomerRow[]; now: Date 
           <div className="small">{subscriptions(c.activeSubscriptions)}</div>
           <div className="right small muted">{tenure(c.createdAt, now) ?? ''}</div>
           <div className="small">
-            <HealthTag score={c.healthScore} />
+            <HealthBadge score={c.healthScore} />
           </div>
           <div className="right small">LTV: {money(c.lifetimeValue, c.customerCurrency)}</div>
         </li>
@@ -102,7 +102,7 @@ export function CustomerTable({ items, now }: { items: CustomerRow[]; now: Date 
               <td className="num hide-narrow">{c.activeSubscriptions}</td>
               <td className="num">{money(c.lifetimeValue, c.customerCurrency)}</td>
               <td>
-                <HealthTag score={c.healthScore} />
+                <HealthBadge score={c.healthScore} />
               </td>
             </tr>
           ))}

@@ -1,6 +1,6 @@
 import { isRouteErrorResponse, Link, useLocation, useRouteError } from '@remix-run/react';
 import type { ReactNode } from 'react';
-import { healthBand, statusLabel, statusTone } from '~/lib/labels';
+import { statusLabel, statusTone } from '~/lib/labels';
 
 export function PageHeader({ title, children }: { title: ReactNode; children?: ReactNode }) {
   return (
@@ -13,20 +13,6 @@ export function PageHeader({ title, children }: { title: ReactNode; children?: R
 
 export function StatusBadge({ status }: { status: string | null }) {
   return <span className={`badge ${statusTone(status)}`}>{statusLabel(status)}</span>;
-}
-
-const BAND_LABEL = { good: 'Saudável', warning: 'Atenção', at_risk: 'Em risco' } as const;
-const BAND_TONE = { good: 'good', warning: 'warning', at_risk: 'risk' } as const;
-
-/** Health as text and colour (never colour alone). */
-export function HealthTag({ score }: { score: number | null }) {
-  const band = healthBand(score);
-  if (!band) return <span className="badge">Sem score</span>;
-  return (
-    <span className={`badge ${BAND_TONE[band]}`}>
-      {score} · {BAND_LABEL[band]}
-    </span>
-  );
 }
 
 export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {

@@ -1,4 +1,7 @@
 /** pt-BR labels and bands shared by the pages (pure, so loaders and components agree). */
+import { healthBand as bandOf, type HealthBand } from '@medpro/widgets';
+
+export type { HealthBand };
 
 const STATUS: Record<string, { label: string; tone: 'good' | 'warning' | 'risk' | 'info' | '' }> = {
   active: { label: 'Ativo', tone: 'good' },
@@ -32,12 +35,9 @@ export function statusTone(status: string | null): string {
   return STATUS[status ?? 'none']?.tone ?? '';
 }
 
-export type HealthBand = 'good' | 'warning' | 'at_risk';
-
-/** The plan's bands: ≥ 80 good, 50–79 warning, < 50 at risk. */
+/** The plan's bands (≥ 80 good, 50–79 warning, < 50 at risk), or null without a score. */
 export function healthBand(score: number | null | undefined): HealthBand | null {
-  if (score === null || score === undefined) return null;
-  return score >= 80 ? 'good' : score >= 50 ? 'warning' : 'at_risk';
+  return score === null || score === undefined ? null : bandOf(score);
 }
 
 export const HEALTH_OPTIONS: { value: HealthBand; label: string }[] = [

@@ -48,11 +48,12 @@ export default function Login() {
   return (
     <section className="page login">
       <h1>Entrar</h1>
+      <p className="muted">Acesse o MedPro Customer Intelligence com seu e-mail e senha.</p>
       <Form method="post" className="card" aria-describedby={result ? 'login-error' : undefined}>
         <input type="hidden" name="next" value={params.get('next') ?? ''} />
         <div className="field">
           <label htmlFor="email">E-mail</label>
-          <input id="email" name="email" type="email" autoComplete="username" required autoFocus />
+          <input id="email" name="email" type="email" autoComplete="username" required />
           {result?.fields.email ? <p className="field-error">{result.fields.email[0]}</p> : null}
         </div>
         <div className="field">

@@ -1,0 +1,373 @@
+import {
+  AreaChart,
+  CohortHeatmap,
+  DonutChart,
+  formatDate,
+  formatDateShort,
+  formatMoney,
+  formatMonth,
+  LineChart,
+  MetricCard,
+  MOVEMENT_LABELS,
+  type MovementType,
+  StackedMovementsChart,
+} from '@medpro/widgets';
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { Form, Link, useFetcher, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
+import { useEffect, useRef, useState } from 'react';
+import { PageHeader, RouteError } from '~/components/ui';
+import { cohortMonths, GRANULARITIES, parseAnalyticsRange, RANGE_PRESETS } from '~/lib/analytics-range';
+import { statusLabel } from '~/lib/labels';
+import { callerFor } from '~/lib/trpc.server';
+import type { loader as movementsLoader } from './analytics_.movements';
+
+export const meta: MetaFunction = () => [{ title: 'Analytics · MedPro' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  const range = parseAnalyticsRange(url.searchParams, new Date());
+  const input = { from: range.from, to: range.to, granularity: range.granularity };
+  const caller = await callerFor(request);
+  const [overview, growth, revenue, status, cohorts] = await Promise.all([
+    caller.analytics.overview(input),
+    caller.analytics.growth(input),
+    caller.analytics.revenue(input),
+    caller.analytics.statusBreakdown({}),
+    caller.analytics.cohorts(cohortMonths(range.to)),
+  ]);
+  const cohortMeasure = url.searchParams.get('cohort') === 'mrr' ? 'mrr' : 'customers';
+  return { range, overview, growth, revenue, status, cohorts, cohortMeasure } as const;
+}
+
+const COMPARED = 'vs. período anterior';
+
+export default function Analytics() {
+  const { range, overview, growth, revenue, status, cohorts, cohortMeasure } = useLoaderData<typeof loader>();
+  const navigation = useNavigation();
+  const [params] = useSearchParams();
+  const currency = overview.currency;
+  const periodLabel = range.granularity === 'month' ? formatMonth : formatDateShort;
+  const [selection, setSelection] = useState<{ period: string; type: MovementType } | null>(null);
+  const cohortHref = (measure: 'customers' | 'mrr') => {
+    const next = new URLSearchParams(params);
+    next.set('cohort', measure);
+    return `?${next}#coortes`;
+  };
+
+  return (
+    <section className="page" aria-busy={navigation.state === 'loading'}>
+      <PageHeader title="Analytics">
+        <Form method="get" className="filters" aria-label="Período">
+          <input type="hidden" name="cohort" value={cohortMeasure} />
+          <div className="field">
+            <label htmlFor="range">Período</label>
+            <select id="range" name="range" defaultValue={range.preset}>
+              {RANGE_PRESETS.map((p) => (
+                <option key={p.value} value={p.value}>
+                  {p.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="from">De</label>
+            <input id="from" name="from" type="date" defaultValue={range.from} />
+          </div>
+          <div className="field">
+            <label htmlFor="to">Até</label>
+            <input id="to" name="to" type="date" defaultValue={range.to} />
+          </div>
+          <div className="field">
+            <label htmlFor="granularity">Granularidade</label>
+            <select id="granularity" name="granularity" defaultValue={range.granularity}>
+              {GRANULARITIES.map((g) => (
+                <option key={g.value} value={g.value}>
+                  {g.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit">Aplicar</button>
+        </Form>
+      </PageHeader>
+      <p className="muted small">
+        {formatDate(range.from)} a {formatDate(range.to)} · valores em {currency.toUpperCase()}
+        {overview.asOf ? ` · dados até ${formatDate(overview.asOf)}` : ''}. As datas “De/Até” valem para o
+        período “Personalizado”.
+      </p>
+      {range.problems.length ? (
+        <div className="notice error" role="status">
+          {range.problems.map((p) => (
+            <div key={p}>{p}</div>
+          ))}
+        </div>
+      ) : null}
+
+      <section className="stats mp-root" aria-label="Indicadores">
+        <MetricCard
+          label="Total de clientes"
+          value={overview.totalCustomers}
+          format={{ kind: 'number' }}
+          change={overview.change.totalCustomers.relative}
+          comparedTo={COMPARED}
+        />
+        <MetricCard
+          label="Novos clientes"
+          value={overview.newCustomers}
+          format={{ kind: 'number' }}
+          change={overview.change.newCustomers.relative}
+          comparedTo={COMPARED}
+        />
+        <MetricCard
+          label="MRR"
+          value={overview.mrr}
+          format={{ kind: 'money', currency }}
+          change={overview.change.mrr.relative}
+          comparedTo={COMPARED}
+        />
+        <MetricCard
+          label="Taxa de churn"
+          value={overview.churnRate ?? 0}
+          format={{ kind: 'percent' }}
+          change={overview.change.churnRate.absolute}
+          goodWhen="down"
+          comparedTo="p.p. vs. período anterior"
+        />
+        <MetricCard
+          label="ARPA"
+          value={overview.arpa ?? 0}
+          format={{ kind: 'money', currency }}
+          change={overview.change.arpa.relative}
+          comparedTo={COMPARED}
+        />
+        <MetricCard
+          label="NRR"
+          value={overview.nrr ?? 0}
+          format={{ kind: 'percent' }}
+          change={overview.change.nrr.absolute}
+          comparedTo="p.p. vs. período anterior"
+        />
+      </section>
+
+      <div className="grid-wide mp-root">
+        <div className="card">
+          <LineChart
+            title="Crescimento de clientes (ativos)"
+            data={growth.points.map((p) => ({ date: p.period, value: p.activeCustomers }))}
+            valueLabel="Clientes ativos"
+            filename="crescimento-clientes"
+            emptyMessage="Sem clientes no período."
+          />
+        </div>
+        <div className="card">
+          <AreaChart
+            title="Tendência de MRR"
+            data={revenue.points.map((p) => ({ date: p.period, value: p.mrr }))}
+            valueLabel="MRR"
+            valueFormat={{ kind: 'money', currency }}
+            filename="tendencia-mrr"
+            emptyMessage="Sem receita no período."
+          />
+        </div>
+      </div>
+
+      <div className="card section mp-root" style={{ marginTop: '1rem' }}>
+        <StackedMovementsChart
+          title="Movimentações de MRR (clique numa barra para ver os clientes)"
+          data={revenue.points.map((p) => ({
+            period: p.period,
+            new: p.new,
+            expansion: p.expansion,
+            reactivation: p.reactivation,
+            contraction: p.contraction,
+            churn: p.churn,
+          }))}
+          currency={currency}
+          formatPeriod={periodLabel}
+          onSelect={setSelection}
+          filename="movimentacoes-mrr"
+          emptyMessage="Nenhuma movimentação de MRR no período."
+        />
+        <p className="small muted">
+          Líquido no período: {formatMoney(revenue.totals.net, currency)} · novo{' '}
+          {formatMoney(revenue.totals.new, currency)} · expansão{' '}
+          {formatMoney(revenue.totals.expansion, currency)} · reativação{' '}
+          {formatMoney(revenue.totals.reactivation, currency)} · contração −
+          {formatMoney(revenue.totals.contraction, currency)} · cancelamento −
+          {formatMoney(revenue.totals.churn, currency)}
+        </p>
+        {selection ? (
+          <MovementDrillDown
+            key={`${selection.type}-${selection.period}`}
+            selection={selection}
+            bucket={revenue.points.find((p) => p.period === selection.period) ?? null}
+            onClose={() => setSelection(null)}
+          />
+        ) : null}
+      </div>
+
+      <div className="grid-wide mp-root">
+        <div className="card">
+          <DonutChart
+            title="Clientes por status de assinatura"
+            data={status.customers.map((s) => ({
+              key: s.status,
+              label: statusLabel(s.status === 'none' ? null : s.status),
+              value: s.customers,
+            }))}
+            valueLabel="Clientes"
+            filename="status-assinaturas"
+            emptyMessage="Nenhum cliente ainda."
+          />
+        </div>
+        <div className="card" id="coortes">
+          <div className="page-header">
+            <h2>Retenção por coorte</h2>
+            <p className="actions">
+              <span className="visually-hidden">Medida:</span>
+              <Link
+                className={`button ${cohortMeasure === 'customers' ? '' : 'secondary'}`}
+                to={cohortHref('customers')}
+                aria-current={cohortMeasure === 'customers' ? 'true' : undefined}
+                preventScrollReset
+              >
+                Clientes
+              </Link>
+              <Link
+                className={`button ${cohortMeasure === 'mrr' ? '' : 'secondary'}`}
+                to={cohortHref('mrr')}
+                aria-current={cohortMeasure === 'mrr' ? 'true' : undefined}
+                preventScrollReset
+              >
+                MRR
+              </Link>
+            </p>
+          </div>
+          <CohortHeatmap
+            title={cohortMeasure === 'mrr' ? 'Retenção de MRR por coorte' : 'Retenção de clientes por coorte'}
+            measure={cohortMeasure}
+            currency={cohorts.currency}
+            data={cohorts.cohorts.map((c) => ({
+              cohort: `${c.cohort}-01`,
+              size: cohortMeasure === 'mrr' ? c.startingMrr : c.customers,
+              values: c.cells.map((cell) =>
+                cohortMeasure === 'mrr' ? cell.mrrRetention : cell.customerRetention,
+              ),
+            }))}
+            filename={`coortes-${cohortMeasure}`}
+            emptyMessage="Nenhuma coorte nos últimos 12 meses."
+          />
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function MovementDrillDown({
+  selection,
+  bucket,
+  onClose,
+}: {
+  selection: { period: string; type: MovementType };
+  bucket: { from: string; to: string } | null;
+  onClose: () => void;
+}) {
+  const fetcher = useFetcher<typeof movementsLoader>();
+  const from = bucket?.from ?? selection.period;
+  const to = bucket?.to ?? selection.period;
+  const [page, setPage] = useState(1);
+  const href = `/analytics/movements?${new URLSearchParams({ type: selection.type, from, to, page: String(page) })}`;
+  const load = useRef(fetcher.load);
+  load.current = fetcher.load;
+  useEffect(() => {
+    load.current(href);
+  }, [href]);
+  const data = fetcher.data;
+  return (
+    <section className="card drilldown" aria-labelledby="drill-title" aria-busy={fetcher.state !== 'idle'}>
+      <div className="page-header">
+        <h3 id="drill-title">
+          {MOVEMENT_LABELS[selection.type]} · {formatDate(from)} a {formatDate(to)}
+        </h3>
+        <button type="button" className="secondary" onClick={onClose}>
+          Fechar
+        </button>
+      </div>
+      {!data || fetcher.state !== 'idle' ? (
+        <p role="status">Carregando clientes…</p>
+      ) : 'error' in data ? (
+        <p className="field-error" role="alert">
+          {data.error}
+        </p>
+      ) : data.movements.length === 0 ? (
+        <p>Nenhum cliente nesta movimentação.</p>
+      ) : (
+        <>
+          <p className="small muted">
+            {data.total.toLocaleString('pt-BR')} {data.total === 1 ? 'movimentação' : 'movimentações'} ·
+            líquido {formatMoney(data.netAmount, data.currency)}
+          </p>
+          <div className="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Data</th>
+                  <th scope="col">Cliente</th>
+                  <th scope="col" className="num">
+                    Variação
+                  </th>
+                  <th scope="col" className="num hide-narrow">
+                    Em {data.currency.toUpperCase()}
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.movements.map((m) => (
+                  <tr key={`${m.stripeCustomerId}-${m.date}-${m.type}`}>
+                    <td>{formatDate(m.date)}</td>
+                    <td>
+                      <Link to={`/customers/${encodeURIComponent(m.stripeCustomerId)}`}>
+                        {m.customerName || m.customerEmail || m.stripeCustomerId}
+                      </Link>
+                    </td>
+                    <td className="num">{formatMoney(m.amount, m.customerCurrency)}</td>
+                    <td className="num hide-narrow">{formatMoney(m.reportingAmount, data.currency)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {data.totalPages > 1 ? (
+            <p className="pagination">
+              <span className="small muted">
+                Página {data.page} de {data.totalPages}
+              </span>
+              <span className="links">
+                <button
+                  type="button"
+                  className="secondary"
+                  disabled={page <= 1}
+                  onClick={() => setPage(page - 1)}
+                >
+                  ← Anterior
+                </button>
+                <button
+                  type="button"
+                  className="secondary"
+                  disabled={page >= data.totalPages}
+                  onClick={() => setPage(page + 1)}
+                >
+                  Próxima →
+                </button>
+              </span>
+            </p>
+          ) : null}
+        </>
+      )}
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  return <RouteError what="os indicadores" />;
+}
