@@ -303,6 +303,15 @@ describe('Sparkline', () => {
     expect((await exportCsv()).rows[1]).toBe('2024-01-01,1200.00');
   });
 
+  it('marks the latest point, so a single point shows too', () => {
+    const { container } = render(
+      <Sparkline title="MRR" data={[{ date: '2024-01-01', value: 5 }]} valueLabel="MRR" />,
+    );
+    const dot = container.querySelector('circle.mp-dot');
+    expect(Number(dot?.getAttribute('cx'))).toBeGreaterThan(0);
+    expect(dot?.getAttribute('cy')).toBe('20');
+  });
+
   it('says there is no history when empty', () => {
     render(<Sparkline title="MRR" data={[]} valueLabel="MRR" />);
     expect(screen.getByText('Sem histórico no período.')).toBeTruthy();

@@ -32,6 +32,8 @@ export function Sparkline(props: SparklineProps) {
         const y = scaleLinear({ domain: [Math.min(...values), Math.max(...values)], range: [height - 3, 3] });
         // A flat series sits in the middle rather than on the bottom edge.
         const flat = Math.min(...values) === Math.max(...values);
+        const px = (i: number) => x(data.length === 1 ? 0.5 : i);
+        const py = (v: number) => (flat ? height / 2 : y(v));
         return (
           <svg
             width={width}
@@ -40,11 +42,13 @@ export function Sparkline(props: SparklineProps) {
             aria-label={describeSeries(valueLabel, data, valueFormat)}
             className="mp-svg mp-sparkline"
           >
-            <LinePath
-              data={values}
-              x={(_, i) => x(data.length === 1 ? 0.5 : i)}
-              y={(v) => (flat ? height / 2 : y(v))}
-              className="mp-line"
+            <LinePath data={values} x={(_, i) => px(i)} y={py} className="mp-line" />
+            {/* The latest value, marked; also what a single point shows. */}
+            <circle
+              cx={px(values.length - 1)}
+              cy={py(values[values.length - 1]!)}
+              r={2.5}
+              className="mp-dot"
             />
           </svg>
         );
