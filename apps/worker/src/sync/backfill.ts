@@ -4,6 +4,7 @@
  * than by round trips. Every range saves its cursor with each page (same transaction as the
  * rows), so a run killed anywhere resumes without gaps or duplicates.
  */
+import { setMaxListeners } from 'node:events';
 import type { Database } from '@medpro/db';
 import type Stripe from 'stripe';
 import type { StripeGateway } from './client.ts';
@@ -343,6 +344,8 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
 
   const failure = new AbortController();
   const signal = AbortSignal.any([options.signal, failure.signal]);
+  // Every waiting page listens to it: many listeners are expected, not a leak.
+  setMaxListeners(0, signal);
   const states = cursors.map((cursor): RangeState => ({ cursor, lastCreated: null, fetchedThisSession: 0 }));
   const driftByType: Record<string, number> = {};
   const drift: DriftCounter | undefined = options.drift

@@ -104,6 +104,7 @@ export class StripeGateway {
           );
         }
         const delayMs = backoffMs(attempt, this.policy, verdict.afterMs);
+        if ((error as { statusCode?: number }).statusCode === 429) this.bucket.pause(delayMs);
         this.stats.retries++;
         this.options.onRetry?.({ what, attempt, delayMs, reason: verdict.reason });
         await sleep(delayMs, undefined, signal ? { signal } : undefined);

@@ -143,7 +143,7 @@ async function pendingBatch(db: Database, limit: number, maxAttempts: number): P
   const [rows] = (await db.sequelize.query(
     `SELECT stripe_event_id AS id, payload FROM stripe_events
      WHERE processed_at IS NULL AND attempts < :maxAttempts
-     ORDER BY stripe_created, id LIMIT :limit`,
+     ORDER BY stripe_created, stripe_event_id LIMIT :limit`,
     { replacements: { limit, maxAttempts } },
   )) as [{ id: string; payload: unknown }[], unknown];
   return rows.map((r) => ({ id: r.id, event: dbJson<Stripe.Event>(r.payload)! }));
@@ -267,7 +267,8 @@ async function applyObject(
 }
 
 /**
- * Processes pending inbox events, oldest `created` first, until the inbox is empty or the
+ * Processes pending inbox events, oldest `created` first (ties, which Stripe does not order,
+ * by event id: the same order whatever order they arrived in), until the inbox is empty or the
  * signal stops it. Unknown types are marked skipped. A failing object leaves its events
  * pending (attempts and last error recorded) and the rest go on; a permanent API error
  * (bad key, missing permission) stops the drain.

@@ -105,21 +105,21 @@ export async function runFull(
       }
       run ??= await createRun(db, options.kind, options.triggeredBy);
       await interruptOrphans(db, ['full', 'reconcile'], run.id);
-      if (options.kind === 'full') {
-        // Changes during and after the backfill come from events: the poller starts at the
-        // newest event as this run starts (Stripe's clock, not ours). A valid cursor is kept.
-        const cursor = await readEventsCursor(db);
-        if (cursor === null || cursorExpired(cursor, Date.now() / 1000)) {
-          const newest = await deps.gateway.call(
-            'reading the newest event',
-            (s) => s.events.list({ limit: 1 }),
-            signal,
-          );
-          await writeEventsCursor(db, newest.data[0]?.created ?? Math.floor(Date.now() / 1000));
-        }
-      }
       log.info({ run: run.id, kind: options.kind }, 'sync started');
       try {
+        if (options.kind === 'full') {
+          // Changes during and after the backfill come from events: the poller starts at the
+          // newest event as this run starts (Stripe's clock, not ours). A valid cursor is kept.
+          const cursor = await readEventsCursor(db);
+          if (cursor === null || cursorExpired(cursor, Date.now() / 1000)) {
+            const newest = await deps.gateway.call(
+              'reading the newest event',
+              (s) => s.events.list({ limit: 1 }),
+              signal,
+            );
+            await writeEventsCursor(db, newest.data[0]?.created ?? Math.floor(Date.now() / 1000));
+          }
+        }
         const result = await runBackfill({
           db,
           gateway: deps.gateway,

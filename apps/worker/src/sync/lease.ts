@@ -4,6 +4,7 @@
  * same host a holder whose process is gone is taken over at once.
  */
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import type { Database } from '@medpro/db';
 import { upsertRows } from '@medpro/db';
@@ -110,6 +111,7 @@ export async function withLease<T>(
     throw new LeaseHeldError(name, await readLease(db, name));
   }
   const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
   const onAbort = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) controller.abort(options.signal.reason);

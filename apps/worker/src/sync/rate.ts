@@ -9,6 +9,8 @@ export class TokenBucket {
   /** Waiters in arrival order, so no caller starves behind later ones. */
   private readonly queue: { resolve: () => void; reject: (e: unknown) => void }[] = [];
   private timer: NodeJS.Timeout | null = null;
+  /** No token is handed out before this instant (set after the server said "too many"). */
+  private pausedUntil = 0;
 
   constructor(
     readonly rate: number,
@@ -23,6 +25,10 @@ export class TokenBucket {
 
   private refill(): void {
     const t = this.now();
+    if (t < this.pausedUntil) {
+      this.last = t;
+      return;
+    }
     this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.rate);
     this.last = t;
   }
@@ -30,7 +36,7 @@ export class TokenBucket {
   /** Takes a token if one is available now. */
   tryTake(): boolean {
     this.refill();
-    if (this.queue.length === 0 && this.tokens >= 1) {
+    if (this.queue.length === 0 && this.tokens >= 1 && this.now() >= this.pausedUntil) {
       this.tokens -= 1;
       return true;
     }
@@ -40,7 +46,20 @@ export class TokenBucket {
   /** Milliseconds until the next token is available (0 when one is). */
   waitTime(): number {
     this.refill();
-    return this.tokens >= 1 ? 0 : ((1 - this.tokens) / this.rate) * 1000;
+    const paused = Math.max(0, this.pausedUntil - this.now());
+    return paused + (this.tokens >= 1 ? 0 : ((1 - this.tokens) / this.rate) * 1000);
+  }
+
+  /**
+   * Holds every caller for `ms` (a 429 means the account's limit is lower than we thought, so
+   * all concurrent requests back off together instead of each burning its retries), then
+   * resumes with an empty bucket.
+   */
+  pause(ms: number): void {
+    const until = this.now() + ms;
+    if (until <= this.pausedUntil) return;
+    this.pausedUntil = until;
+    this.tokens = 0;
   }
 
   /** Resolves when a token has been taken for the caller; rejects if `signal` aborts first. */

@@ -8,6 +8,8 @@ import {
   PLAN_TABLE_INDEXES_V2,
   PLAN_TABLE_INDEXES_V3,
   TABLE_ADDITIONS_V4,
+  TABLE_INDEXES_V5,
+  TABLE_INDEXES_V6,
   TABLES_V1,
   TABLES_V2,
   type TableDefinition,
@@ -61,6 +63,31 @@ const MIGRATIONS = [
     name: '0006-case-sensitive-stripe-ids',
     async up({ context: { sequelize } }: { context: MigrationContext }) {
       if (sequelize.getDialect() === 'mysql') await binaryStripeIdColumns(sequelize);
+    },
+  },
+  {
+    // customer_activity.source_id holds Stripe ids (invoice, charge, refund, event): its unique
+    // key with activity_type must tell 'in_…R' from 'in_…r', or replays merge two payments.
+    name: '0007-case-sensitive-activity-source',
+    async up({ context: { sequelize } }: { context: MigrationContext }) {
+      if (sequelize.getDialect() === 'mysql')
+        await sequelize.query(
+          'ALTER TABLE customer_activity MODIFY source_id VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL',
+        );
+    },
+  },
+  {
+    name: '0008-analytics-day-indexes',
+    async up({ context: { queryInterface } }: { context: MigrationContext }) {
+      for (const [table, list] of Object.entries(TABLE_INDEXES_V5))
+        await addMissingIndexes(queryInterface, table, list);
+    },
+  },
+  {
+    name: '0009-api-list-indexes',
+    async up({ context: { queryInterface } }: { context: MigrationContext }) {
+      for (const [table, list] of Object.entries(TABLE_INDEXES_V6))
+        await addMissingIndexes(queryInterface, table, list);
     },
   },
 ];
