@@ -26,7 +26,17 @@ function jsonPath(dialect: Dialect, column: string, path: string): string {
       `NULLIF(JSON_UNQUOTE(JSON_EXTRACT(${column}, '${path}')), 'null')`;
 }
 
+const SQLITE_UTC = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))? \+00:00$/;
+
+/** Epoch ms of a date/time value; SQLite's UTC text is parsed directly (hot path of big rebuilds). */
 function ms(value: unknown): number | null {
+  if (typeof value === 'string') {
+    const m = SQLITE_UTC.exec(value);
+    if (m) {
+      const f = m[7] ?? '0';
+      return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +f.padEnd(3, '0'));
+    }
+  }
   return toDate(value)?.getTime() ?? null;
 }
 
@@ -390,7 +400,7 @@ async function insertMany(
   rows: unknown[][],
   transaction: Transaction,
 ): Promise<void> {
-  // SQLite allows 32766 bound variables per statement; stay well under it.
+  // Multi-row inserts; SQLite allows 32766 variables per statement, stay well under it.
   const perBatch = Math.max(1, Math.floor(5000 / columns.length));
   for (let i = 0; i < rows.length; i += perBatch) {
     const batch = rows.slice(i, i + perBatch);
@@ -521,26 +531,29 @@ export async function writeChunkResults(
       ]),
       transaction,
     );
-    for (const f of results.figures) {
+    // One UPDATE per batch (CASE on the id): a statement per customer dominated large rebuilds.
+    const columns: [string, (f: CustomerFiguresOut) => unknown][] = [
+      ['mrr', (f) => f.mrr],
+      ['mrr_reporting', (f) => f.mrrReporting],
+      ['subscription_status', (f) => f.subscriptionStatus],
+      ['active_subscription_count', (f) => f.activeSubscriptionCount],
+      ['lifetime_value', (f) => f.lifetimeValue],
+      ['health_score', (f) => f.healthScore],
+      ['churn_risk_score', (f) => f.churnRiskScore],
+      ['first_mrr_date', (f) => f.firstMrrDate],
+    ];
+    for (let i = 0; i < results.figures.length; i += 250) {
+      const batch = results.figures.slice(i, i + 250);
+      const replacements: unknown[] = [];
+      const sets = columns.map(([column, value]) => {
+        for (const f of batch) replacements.push(f.customerId, value(f));
+        return `${column} = CASE stripe_customer_id ${batch.map(() => 'WHEN ? THEN ?').join(' ')} END`;
+      });
+      replacements.push(now, ...batch.map((f) => f.customerId));
       await db.sequelize.query(
-        `UPDATE customers SET mrr = ?, mrr_reporting = ?, subscription_status = ?, active_subscription_count = ?,
-           lifetime_value = ?, health_score = ?, churn_risk_score = ?, first_mrr_date = ?, metrics_updated_at = ?
-         WHERE stripe_customer_id = ?`,
-        {
-          replacements: [
-            f.mrr,
-            f.mrrReporting,
-            f.subscriptionStatus,
-            f.activeSubscriptionCount,
-            f.lifetimeValue,
-            f.healthScore,
-            f.churnRiskScore,
-            f.firstMrrDate,
-            now,
-            f.customerId,
-          ],
-          transaction,
-        },
+        `UPDATE customers SET ${sets.join(', ')}, metrics_updated_at = ?
+         WHERE stripe_customer_id IN (${batch.map(() => '?').join(', ')})`,
+        { replacements, transaction },
       );
     }
   });
@@ -566,34 +579,33 @@ function addTo<K>(map: Map<K, number>, key: K, n: number): void {
 /** Grouped by day in SQL, from `from` on (the whole history when null). */
 export async function loadDailyInputs(db: Database, from: string | null): Promise<DailyInputs> {
   const d = db.dialect;
+  const fromTs = from === null ? null : new Date(`${from}T00:00:00Z`);
   const q = (sql: string) =>
-    db.sequelize.query<Raw>(sql, { type: QueryTypes.SELECT, replacements: { from } });
-  const since = (col: string) => (from === null ? '' : ` AND ${col} >= :from`);
+    db.sequelize.query<Raw>(sql, { type: QueryTypes.SELECT, replacements: { from, fromTs } });
+  // On the raw column (not the day expression), so the indexes narrow an incremental update.
+  const since = (col: string, param = ':fromTs') => (from === null ? '' : ` AND ${col} >= ${param}`);
+  const trialEndCol = 'COALESCE(CASE WHEN ended_at < trial_end THEN ended_at END, trial_end)';
   const paidDay = dateBucket(d, 'paid_at', 'day');
   const startDay = dateBucket(d, 'start_date', 'day');
   const endDay = dateBucket(d, 'ended_at', 'day');
   const trialStart = dateBucket(d, 'trial_start', 'day');
-  const trialEnd = dateBucket(
-    d,
-    'COALESCE(CASE WHEN ended_at < trial_end THEN ended_at END, trial_end)',
-    'day',
-  );
+  const trialEnd = dateBucket(d, trialEndCol, 'day');
   const [movements, revenue, created, canceled, trialsIn, trialsOut, first] = await Promise.all([
     q(`SELECT movement_date AS d, movement_type AS t, COUNT(*) AS n, SUM(reporting_amount) AS s FROM mrr_movements
-       WHERE 1 = 1${since('movement_date')} GROUP BY movement_date, movement_type`),
+       WHERE 1 = 1${since('movement_date', ':from')} GROUP BY movement_date, movement_type`),
     q(`SELECT ${paidDay} AS d, currency AS c, SUM(amount_paid - COALESCE(tax, 0)) AS s FROM invoices
-       WHERE status = 'paid' AND paid_at IS NOT NULL${since(paidDay)} GROUP BY ${paidDay}, currency`),
+       WHERE status = 'paid' AND paid_at IS NOT NULL${since('paid_at')} GROUP BY ${paidDay}, currency`),
     q(
-      `SELECT ${startDay} AS d, COUNT(*) AS n FROM customer_subscriptions WHERE start_date IS NOT NULL${since(startDay)} GROUP BY ${startDay}`,
+      `SELECT ${startDay} AS d, COUNT(*) AS n FROM customer_subscriptions WHERE start_date IS NOT NULL${since('start_date')} GROUP BY ${startDay}`,
     ),
     q(
-      `SELECT ${endDay} AS d, COUNT(*) AS n FROM customer_subscriptions WHERE ended_at IS NOT NULL${since(endDay)} GROUP BY ${endDay}`,
+      `SELECT ${endDay} AS d, COUNT(*) AS n FROM customer_subscriptions WHERE ended_at IS NOT NULL${since('ended_at')} GROUP BY ${endDay}`,
     ),
     q(
-      `SELECT ${trialStart} AS d, COUNT(*) AS n FROM customer_subscriptions WHERE trial_start IS NOT NULL AND trial_end IS NOT NULL GROUP BY ${trialStart}`,
+      `SELECT ${trialStart} AS d, COUNT(*) AS n FROM customer_subscriptions WHERE trial_start IS NOT NULL AND trial_end IS NOT NULL${since('trial_start')} GROUP BY ${trialStart}`,
     ),
     q(
-      `SELECT ${trialEnd} AS d, COUNT(*) AS n FROM customer_subscriptions WHERE trial_start IS NOT NULL AND trial_end IS NOT NULL GROUP BY ${trialEnd}`,
+      `SELECT ${trialEnd} AS d, COUNT(*) AS n FROM customer_subscriptions WHERE trial_start IS NOT NULL AND trial_end IS NOT NULL${since(trialEndCol)} GROUP BY ${trialEnd}`,
     ),
     q(`SELECT MIN(stripe_created_at) AS d FROM invoices`),
   ]);
@@ -627,6 +639,23 @@ export async function loadDailyInputs(db: Database, from: string | null): Promis
 export interface DailyLevels {
   mrr: number;
   activeCustomers: number;
+}
+
+/**
+ * Levels at the end of `day` as the stored daily row has them (rows before the first changed day
+ * stay valid), or null when there is no row for that day.
+ */
+export async function storedLevels(
+  db: Database,
+  day: string,
+): Promise<(DailyLevels & { trials: number }) | null> {
+  const [r] = await db.sequelize.query<Raw>(
+    'SELECT mrr, total_active_customers, trialing_customers FROM customer_analytics_daily WHERE date = :day',
+    { type: QueryTypes.SELECT, replacements: { day } },
+  );
+  return r
+    ? { mrr: num(r.mrr), activeCustomers: num(r.total_active_customers), trials: num(r.trialing_customers) }
+    : null;
 }
 
 /** MRR and active customers at the end of the day before `from` (the sweep's starting levels). */

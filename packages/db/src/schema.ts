@@ -526,3 +526,9 @@ export const TABLE_ADDITIONS_V4: Record<string, ModelAttributes> = {
   charges: { amount: money(), amount_captured: money(), amount_refunded: money() },
   refunds: { amount: money() },
 };
+
+/** V5: what the analytics engine's incremental updates read by day. */
+export const TABLE_INDEXES_V5: Record<string, { name: string; fields: string[]; unique?: boolean }[]> = {
+  /** Revenue collected per day (customer_analytics_daily.total_revenue) re-summed from a day on. */
+  invoices: [{ name: 'idx_invoices_paid', fields: ['paid_at'] }],
+};

@@ -16,6 +16,7 @@ import {
   type SubscriptionInput,
   type SubscriptionItemInput,
   subscriptionMrr,
+  subscriptionMrrState,
 } from './mrr.ts';
 import { DEFAULT_METRIC_SETTINGS, type MetricSettings } from './settings.ts';
 
@@ -64,6 +65,19 @@ const DAY_MS = 86_400_000;
 const EPOCH: Day = '1970-01-01';
 const FOREVER: Day = '9999-12-31';
 
+const dayNames = new Map<number, Day>();
+
+/** The UTC day of an epoch-ms instant (memoised: rebuilds ask for the same few hundred days millions of times). */
+function dayOfMs(msValue: number): Day {
+  const index = Math.floor(msValue / DAY_MS);
+  let name = dayNames.get(index);
+  if (name === undefined) {
+    name = toDay(new Date(index * DAY_MS));
+    dayNames.set(index, name);
+  }
+  return name;
+}
+
 function dayEndMs(day: Day): number {
   return Date.parse(`${day}T00:00:00Z`) + DAY_MS - 1;
 }
@@ -105,10 +119,10 @@ export function subscriptionHistory(
 
   const days = new Set<Day>();
   for (const l of lines) {
-    days.add(toDay(new Date(l.startMs)));
-    days.add(toDay(new Date(l.endMs)));
+    days.add(dayOfMs(l.startMs));
+    days.add(dayOfMs(l.endMs));
   }
-  if (currentFrom !== null) days.add(toDay(new Date(currentFrom)));
+  if (currentFrom !== null) days.add(dayOfMs(currentFrom));
   for (const d of [
     sub.start_date,
     sub.trial_end,
@@ -127,6 +141,7 @@ export function subscriptionHistory(
   // `unpaid` is evaluated as the live status it had before; the unpaid day ends it below.
   const status = sub.status === 'unpaid' ? 'active' : sub.status;
   const spans: HistorySpan[] = [];
+  const amounts = new Map<string, { currency: string; mrr: number; mrrReporting: number }>();
   let currency =
     sub.currentItems[0]?.price.currency.toUpperCase() ?? lines[0]?.price.currency.toUpperCase() ?? '';
   for (let i = 0; i < sorted.length; i++) {
@@ -160,10 +175,20 @@ export function subscriptionHistory(
           // The line tells the coupon was in force for this period: it applies (per the discount setting) all along.
           discounts: coupon ? [{ coupon, start: EPOCH, end: FOREVER }] : [],
         };
-        const r = subscriptionMrr(input, day, settings);
-        currency = r.currency;
-        mrr = r.mrrMinor;
-        mrrReporting = r.reportingMrrMinor;
+        // The amount only depends on the items and the coupon (always in force here): evaluate it
+        // once per combination; whether it counts on this day is the cheap state check.
+        if (subscriptionMrrState(input, day, settings).state === 'counted') {
+          const key = `${coupon?.id ?? ''}|${items.map((x) => `${x.id}:${x.price.id ?? JSON.stringify(x.price)}:${x.quantity}`).join(',')}`;
+          let amount = amounts.get(key);
+          if (!amount) {
+            const r = subscriptionMrr(input, day, settings);
+            amount = { currency: r.currency, mrr: r.mrrMinor, mrrReporting: r.reportingMrrMinor };
+            amounts.set(key, amount);
+          }
+          currency = amount.currency;
+          mrr = amount.mrr;
+          mrrReporting = amount.mrrReporting;
+        }
       }
     }
     const last = spans[spans.length - 1];

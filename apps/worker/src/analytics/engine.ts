@@ -21,6 +21,7 @@ import {
   movementKeys,
   readSettings,
   SETTING_KEYS,
+  storedLevels,
   trialsRunningBefore,
   writeChunkResults,
   writeDailyRows,
@@ -111,13 +112,13 @@ function couponInput(c: EngineCoupon): CouponInput {
 
 const dayOf = (msValue: number | null): Day | null => (msValue === null ? null : toDay(new Date(msValue)));
 
-interface Catalog {
+export interface Catalog {
   prices: Map<string, PriceInput>;
   productOfPrice: Map<string, string | null>;
   coupons: Map<string, CouponInput>;
 }
 
-async function catalog(db: Database): Promise<Catalog> {
+export async function loadEngineCatalog(db: Database): Promise<Catalog> {
   const c = await loadCatalog(db);
   return {
     prices: new Map([...c.prices].map(([id, p]) => [id, priceInput(p)])),
@@ -522,9 +523,11 @@ export async function rebuildDaily(
     if (from === null) await writeDailyRows(db, null, [], options.now ?? new Date());
     return 0;
   }
+  // From a day on: start from the stored row of the day before (cheap), else sum the history.
+  const stored = from === null ? null : await storedLevels(db, addDays(from, -1));
   let { mrr, activeCustomers } =
-    from === null ? { mrr: 0, activeCustomers: 0 } : await levelsBefore(db, from);
-  let trials = from === null ? 0 : await trialsRunningBefore(db, from);
+    from === null ? { mrr: 0, activeCustomers: 0 } : (stored ?? (await levelsBefore(db, from)));
+  let trials = from === null ? 0 : (stored?.trials ?? (await trialsRunningBefore(db, from)));
   if (from === null) {
     // Levels before the first invoice day (movements cannot precede invoices, but be exact anyway).
     for (const [d, types] of inputs.movements) {
@@ -583,7 +586,7 @@ export async function rebuildDaily(
 export async function rebuildAnalytics(db: Database, options: EngineOptions): Promise<RebuildReport> {
   const stored = await loadMetricSettings(db);
   const settings = options.settings ?? stored.settings;
-  const cat = await catalog(db);
+  const cat = await loadEngineCatalog(db);
   const r = await recomputeCustomers(db, null, cat, settings, options);
   const days = await rebuildDaily(db, null, settings, options);
   if (!options.settings)
@@ -611,7 +614,7 @@ export async function updateCustomers(
 ): Promise<{ customers: number; fromDay: Day; failures: CustomerFailure[] }> {
   const settings = options.settings ?? (await loadMetricSettings(db)).settings;
   const unique = [...new Set(ids)].sort();
-  const cat = await catalog(db);
+  const cat = await loadEngineCatalog(db);
   const r = await recomputeCustomers(db, unique, cat, settings, options);
   const earliestInvoiceChange = addDays(options.today, -1);
   const fromDay =
@@ -674,7 +677,7 @@ export async function backtestChurnRisk(
   options: EngineOptions,
 ): Promise<RiskObservation[]> {
   const settings = options.settings ?? (await loadMetricSettings(db)).settings;
-  const cat = await catalog(db);
+  const cat = await loadEngineCatalog(db);
   const out: RiskObservation[] = [];
   let after: string | null = null;
   for (;;) {

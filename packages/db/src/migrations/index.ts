@@ -8,6 +8,7 @@ import {
   PLAN_TABLE_INDEXES_V2,
   PLAN_TABLE_INDEXES_V3,
   TABLE_ADDITIONS_V4,
+  TABLE_INDEXES_V5,
   TABLES_V1,
   TABLES_V2,
   type TableDefinition,
@@ -72,6 +73,13 @@ const MIGRATIONS = [
         await sequelize.query(
           'ALTER TABLE customer_activity MODIFY source_id VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL',
         );
+    },
+  },
+  {
+    name: '0008-analytics-day-indexes',
+    async up({ context: { queryInterface } }: { context: MigrationContext }) {
+      for (const [table, list] of Object.entries(TABLE_INDEXES_V5))
+        await addMissingIndexes(queryInterface, table, list);
     },
   },
 ];
