@@ -3,6 +3,7 @@
  * backfill, request economy, resumption after kills, faults, ordering of events, leases.
  */
 
+import { eraseCustomerPii } from '@medpro/db';
 import { storeEvents } from '@medpro/db/stripe-inbox';
 import { createTestDatabase, testDialects } from '@medpro/db/testing';
 import { type Account, generateAccount, type Simulator, startSimulator } from '@medpro/stripe-sim';
@@ -359,6 +360,36 @@ describe.each(await testDialects())('Stripe sync on %s', (dialect) => {
       await reference.destroy();
       await faulty.stop();
       await broken.stop();
+    }
+  });
+
+  it('never copies personal data back into a customer erased under GDPR', { timeout: T }, async () => {
+    const t = await createTestDatabase(dialect);
+    try {
+      await runFull(deps(t.db), { kind: 'full', triggeredBy: 'test' });
+      const [[c]] = (await t.db.sequelize.query(
+        "SELECT c.stripe_customer_id AS id FROM customers c JOIN customer_subscriptions s ON s.stripe_customer_id = c.stripe_customer_id WHERE c.email <> '' ORDER BY c.stripe_customer_id LIMIT 1",
+      )) as [[{ id: string }], unknown];
+      expect(await eraseCustomerPii(t.db, c.id, new Date())).toBe(true);
+      await runFull(deps(t.db), { kind: 'reconcile', triggeredBy: 'test' });
+      const [[after]] = (await t.db.sequelize.query(
+        'SELECT email, name, phone, raw, erased_at FROM customers WHERE stripe_customer_id = :id',
+        { replacements: { id: c.id } },
+      )) as [[Record<string, unknown>], unknown];
+      expect(after).toMatchObject({ email: '', name: null, phone: null, raw: null });
+      expect(after.erased_at).not.toBeNull();
+      expect(
+        await count(
+          t.db,
+          'customer_subscriptions',
+          `WHERE stripe_customer_id = '${c.id}' AND raw IS NOT NULL`,
+        ),
+      ).toBe(0);
+      expect(
+        await count(t.db, 'customer_subscriptions', `WHERE stripe_customer_id = '${c.id}'`),
+      ).toBeGreaterThan(0);
+    } finally {
+      await t.destroy();
     }
   });
 

@@ -220,7 +220,10 @@ export async function writePage<T extends ObjectType>(
 ): Promise<WriteResult> {
   const customers = new Set<string>();
   await inTransaction(db, async (tx) => {
-    if (objects.length) await writeObjects(db, type, objects, stamp, tx, customers, options.drift);
+    if (objects.length) {
+      await writeObjects(db, type, objects, stamp, tx, customers, options.drift);
+      await keepErased(db, customers, tx);
+    }
     await options.alsoInTransaction?.(tx);
   });
   return { customers };
@@ -415,6 +418,31 @@ async function writeObjects<T extends ObjectType>(
       return;
     }
   }
+}
+
+/**
+ * Customers erased under GDPR (`erased_at`) keep ids, amounts and dates only: personal data that
+ * Stripe still returns is removed again in the same transaction, so the sync never restores it
+ * (the same columns as eraseCustomerPii of @medpro/db).
+ */
+async function keepErased(db: Database, customers: Set<string>, tx: Tx): Promise<void> {
+  if (!customers.size) return;
+  const [rows] = (await db.sequelize.query(
+    'SELECT stripe_customer_id AS id FROM customers WHERE erased_at IS NOT NULL AND stripe_customer_id IN (:ids)',
+    { replacements: { ids: [...customers] }, transaction: tx },
+  )) as [{ id: string }[], unknown];
+  const ids = rows.map((r) => r.id);
+  if (!ids.length) return;
+  const run = (sql: string) => db.sequelize.query(sql, { replacements: { ids }, transaction: tx });
+  await run(
+    `UPDATE customers SET email = '', name = NULL, description = NULL, phone = NULL, address_line1 = NULL,
+       address_line2 = NULL, address_city = NULL, address_state = NULL, address_postal_code = NULL,
+       metadata = NULL, raw = NULL WHERE stripe_customer_id IN (:ids)`,
+  );
+  for (const table of ['customer_subscriptions', 'invoices', 'payment_methods', 'charges'])
+    await run(`UPDATE ${table} SET raw = NULL WHERE stripe_customer_id IN (:ids)`);
+  await run('UPDATE customer_subscriptions SET metadata = NULL WHERE stripe_customer_id IN (:ids)');
+  await run('UPDATE invoice_lines SET description = NULL, raw = NULL WHERE stripe_customer_id IN (:ids)');
 }
 
 /** Deleted customers keep their row (and history); only `deleted` flips. */
