@@ -38,8 +38,16 @@ export class GeneratedAccount implements Account {
   constructor(readonly data: AccountData) {
     this.store = new GeneratedStore(data);
   }
+  private cachedTruth: { version: number; clock: number; value: GroundTruth } | null = null;
+
+  /** Ground truth at the current clock (cached until the account changes). */
   groundTruth(): GroundTruth {
-    return buildGroundTruth(this.data);
+    const { version, clock } = this.data;
+    const c = this.cachedTruth;
+    if (c && c.version === version && c.clock === clock) return c.value;
+    const value = buildGroundTruth(this.data);
+    this.cachedTruth = { version, clock, value };
+    return value;
   }
   counts(): Record<string, number> {
     return countObjects(this.store);
