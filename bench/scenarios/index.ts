@@ -1,5 +1,6 @@
 import type { Scenario } from '../harness.ts';
+import { apiScenario } from './api.ts';
 import { widgetsScenario } from './widgets.ts';
 
 /** Every benchmark scenario, in the order they run. */
-export const SCENARIOS: Scenario[] = [widgetsScenario];
+export const SCENARIOS: Scenario[] = [widgetsScenario, apiScenario];

@@ -532,3 +532,20 @@ export const TABLE_INDEXES_V5: Record<string, { name: string; fields: string[]; 
   /** Revenue collected per day (customer_analytics_daily.total_revenue) re-summed from a day on. */
   invoices: [{ name: 'idx_invoices_paid', fields: ['paid_at'] }],
 };
+
+/** V6: what the API's customer list and overview need at 100k customers (`npm run bench -- --only api`). */
+export const TABLE_INDEXES_V6: Record<string, { name: string; fields: string[]; unique?: boolean }[]> = {
+  customers: [
+    /** Customers signed up before a day (overview, growth) without reading the rows. */
+    { name: 'idx_customers_deleted_created', fields: ['deleted', 'stripe_created_at'] },
+    /** The list's stats cards (count, active, at risk, MRR) from the index alone. */
+    {
+      name: 'idx_customers_stats',
+      fields: ['deleted', 'subscription_status', 'mrr_reporting', 'health_score'],
+    },
+  ],
+  /** Customers on a product: items by product, then their subscriptions. */
+  subscription_items: [
+    { name: 'idx_items_product', fields: ['stripe_product_id', 'stripe_subscription_id'] },
+  ],
+};

@@ -9,6 +9,7 @@ import {
   PLAN_TABLE_INDEXES_V3,
   TABLE_ADDITIONS_V4,
   TABLE_INDEXES_V5,
+  TABLE_INDEXES_V6,
   TABLES_V1,
   TABLES_V2,
   type TableDefinition,
@@ -79,6 +80,13 @@ const MIGRATIONS = [
     name: '0008-analytics-day-indexes',
     async up({ context: { queryInterface } }: { context: MigrationContext }) {
       for (const [table, list] of Object.entries(TABLE_INDEXES_V5))
+        await addMissingIndexes(queryInterface, table, list);
+    },
+  },
+  {
+    name: '0009-api-list-indexes',
+    async up({ context: { queryInterface } }: { context: MigrationContext }) {
+      for (const [table, list] of Object.entries(TABLE_INDEXES_V6))
         await addMissingIndexes(queryInterface, table, list);
     },
   },

@@ -142,10 +142,10 @@ function filterSql(filter: CustomerFilter): { where: string; replacements: Recor
       own.push('s.stripe_price_id = :priceId');
     }
     // The plan's table holds one price per subscription; subscription_items holds all of them.
-    conditions.push(`EXISTS (SELECT 1 FROM customer_subscriptions s
-      WHERE s.stripe_customer_id = c.stripe_customer_id AND s.status IN (:liveStatuses)
-      AND ((${own.join(' AND ')}) OR EXISTS (SELECT 1 FROM subscription_items i
-        WHERE i.stripe_subscription_id = s.stripe_subscription_id AND i.deleted = 0 AND ${item.join(' AND ')})))`);
+    // Driven from the product/price indexes to the customers, not by probing every customer.
+    conditions.push(`c.stripe_customer_id IN (SELECT s.stripe_customer_id FROM customer_subscriptions s
+      WHERE s.status IN (:liveStatuses) AND ((${own.join(' AND ')}) OR s.stripe_subscription_id IN (
+        SELECT i.stripe_subscription_id FROM subscription_items i WHERE i.deleted = 0 AND ${item.join(' AND ')})))`);
   }
   if (filter.currencies?.length) {
     replacements.currencies = filter.currencies.map((c) => c.toLowerCase());
