@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createDatabase, ensureDatabaseExists, migrate } from '@medpro/db';
 import { startSimulator } from '@medpro/stripe-sim';
 import { ensureDemoAdmin } from '@medpro/trpc';
-import { startDemoCatalog } from '../demo-catalog.ts';
+import { DEMO_PRODUCT_NAME, startDemoCatalog } from '../demo-catalog.ts';
 import type { Env } from '../env.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -94,20 +94,25 @@ export async function startCommand(env: Env, options: { dev: boolean }): Promise
     );
     if (demo) {
       // Once the first sync has brought the demo product: a catalog page on another origin.
-      catalog = await startDemoCatalog({
-        databaseUrl: env.DATABASE_URL,
-        port: env.DEMO_PORT ?? env.PORT + 1,
-        apiBase: url,
-        cancelled: () => stopping,
-        waitMs: 10 * 60_000,
-      }).catch((error: Error) => {
-        console.error(`medpro: the demo catalog page did not start: ${error.message}`);
-        return null;
-      });
-      // Ctrl+C may have come while it was being set up.
-      if (stopping) await catalog?.close();
-      else if (catalog)
-        console.log(`  Demo catalog page embedding the widgets (another origin): ${catalog.url}\n`);
+      try {
+        catalog = await startDemoCatalog({
+          databaseUrl: env.DATABASE_URL,
+          port: env.DEMO_PORT ?? env.PORT + 1,
+          apiBase: url,
+          cancelled: () => stopping,
+          waitMs: 10 * 60_000,
+        });
+        // Ctrl+C may have come while it was being set up.
+        if (stopping) await catalog?.close();
+        else if (catalog)
+          console.log(`  Demo catalog page embedding the widgets (another origin): ${catalog.url}\n`);
+        else
+          console.error(
+            `medpro: no demo catalog page: "${DEMO_PRODUCT_NAME}" was not synced within 10 minutes`,
+          );
+      } catch (error) {
+        console.error(`medpro: the demo catalog page did not start: ${(error as Error).message}`);
+      }
     }
   }
   await Promise.all(services.map((s) => new Promise((resolve) => s.child.once('exit', resolve))));
