@@ -198,6 +198,13 @@ describe.runIf(chromiumAvailable())('embeddable widgets on a catalog page of ano
     expect(names).toEqual(atRisk.customers.map((c) => c.name || c.stripeCustomerId));
     // Nothing leaked into the host page: no styles, no globals besides the config and elements.
     expect(await page.evaluate('document.querySelectorAll("head style").length')).toBe(1);
+    const blank = await browser.newPage();
+    await blank.goto(`${demos.good.url}/no-such-page`);
+    const baseline = await blank.evaluate('Object.keys(window)');
+    await blank.close();
+    expect(
+      await page.evaluate(`Object.keys(window).filter((k) => !${JSON.stringify(baseline)}.includes(k))`),
+    ).toEqual(['MedProWidgets']);
     await saveScreenshot(page, 'widgets-catalog');
     expect(errors).toEqual([]);
   });
