@@ -30,7 +30,23 @@ function objectRef(event: InboxEvent): { id: string | null; type: string | null 
   };
 }
 
-/** Stores events not seen before; returns the ids that were new. */
+/**
+ * SQLite has one writer at a time; a burst of webhooks would otherwise open one waiting
+ * transaction each and starve every other writer (the worker's sync) on the busy timeout.
+ * A process queues its own inbox writes instead.
+ */
+const sqliteQueues = new WeakMap<Database, Promise<unknown>>();
+function serialized<T>(db: Database, fn: () => Promise<T>): Promise<T> {
+  if (db.dialect !== 'sqlite') return fn();
+  const mine = (sqliteQueues.get(db) ?? Promise.resolve()).catch(() => {}).then(fn);
+  sqliteQueues.set(db, mine);
+  return mine;
+}
+
+/**
+ * Stores events not seen before; returns the ids that were new. Events from a webhook also
+ * update the webhook health (last received) in the same transaction.
+ */
 export async function storeEvents(
   db: Database,
   events: readonly InboxEvent[],
@@ -38,6 +54,15 @@ export async function storeEvents(
   now: Date = new Date(),
 ): Promise<string[]> {
   if (events.length === 0) return [];
+  return serialized(db, () => storeEventsNow(db, events, source, now));
+}
+
+async function storeEventsNow(
+  db: Database,
+  events: readonly InboxEvent[],
+  source: EventSource,
+  now: Date,
+): Promise<string[]> {
   const ids = events.map((e) => e.id);
   return db.sequelize.transaction(async (transaction) => {
     const known = new Set(
@@ -68,6 +93,8 @@ export async function storeEvents(
     await upsertRows(db.sequelize, { table: 'stripe_events', key: ['stripe_event_id'], update: [] }, rows, {
       transaction,
     });
+    if (source === 'webhook')
+      await changeHealth(db, (h) => ({ ...h, lastReceivedAt: now }), now, transaction);
     return ids.filter((id, i) => !known.has(id) && ids.indexOf(id) === i);
   });
 }
@@ -99,12 +126,25 @@ export async function readWebhookSignatureHealth(db: Database): Promise<WebhookS
   };
 }
 
-async function updateWebhookHealth(
+type Transaction = NonNullable<NonNullable<Parameters<typeof upsertRows>[3]>['transaction']>;
+
+function updateWebhookHealth(
   db: Database,
   change: (current: WebhookSignatureHealth) => WebhookSignatureHealth,
   now: Date,
 ): Promise<void> {
-  await db.sequelize.transaction(async (transaction) => {
+  return serialized(db, () =>
+    db.sequelize.transaction((transaction) => changeHealth(db, change, now, transaction)),
+  );
+}
+
+async function changeHealth(
+  db: Database,
+  change: (current: WebhookSignatureHealth) => WebhookSignatureHealth,
+  now: Date,
+  transaction: Transaction,
+): Promise<void> {
+  {
     const lock = db.dialect === 'mysql' ? ' FOR UPDATE' : '';
     const [row] = await db.sequelize.query<{ value: unknown }>(
       `SELECT value FROM settings WHERE \`key\` = :key${lock}`,
@@ -123,12 +163,7 @@ async function updateWebhookHealth(
       [{ key: WEBHOOK_HEALTH_KEY, value: next, updated_by: 'webhooks', created_at: now, updated_at: now }],
       { transaction },
     );
-  });
-}
-
-/** A verified webhook arrived. */
-export function recordWebhookReceived(db: Database, now: Date = new Date()): Promise<void> {
-  return updateWebhookHealth(db, (h) => ({ ...h, lastReceivedAt: now }), now);
+  }
 }
 
 /** A webhook failed signature verification (nothing of it is stored). */

@@ -1,4 +1,4 @@
-import { recordWebhookReceived, recordWebhookSignatureFailure, storeEvents } from '@medpro/db/stripe-inbox';
+import { recordWebhookSignatureFailure, storeEvents } from '@medpro/db/stripe-inbox';
 import type { ActionFunctionArgs } from '@remix-run/node';
 import Stripe from 'stripe';
 import { getDb } from '~/lib/db.server';
@@ -33,8 +33,8 @@ export async function action({ request }: ActionFunctionArgs) {
     await recordWebhookSignatureFailure(db, reason).catch(() => {});
     return reply(400, { error: `Webhook signature verification failed: ${reason}` });
   }
+  // Also records the webhook as received (health), in the same transaction.
   const stored = await storeEvents(db, [event], 'webhook');
-  await recordWebhookReceived(db);
   return reply(200, { received: true, duplicate: stored.length === 0 });
 }
 
