@@ -21,29 +21,29 @@ export interface GroundTruth {
   accountMrr: [string, number][];
 }
 
-/** End-of-day MRR change points [dayIndex, value] (collapsed), from the plan's [ts, mrr] points. */
+/** End-of-day MRR change points [dayIndex, value] from the plan's flat [ts, mrr, ...] points. */
 export function dayChanges(points: readonly number[], lastDay: number): [number, number][] {
   const pts: [number, number][] = [];
   for (let i = 0; i + 1 < points.length; i += 2) pts.push([points[i] ?? 0, points[i + 1] ?? 0]);
-  pts.sort((a, b) => a[0] - b[0]);
-  const out: [number, number][] = [];
-  let prev = 0;
+  pts.sort((a, b) => a[0] - b[0]); // stable: same-second points keep their order
+  // the value of a day is the last value set during it (MRR at the end of the day)
+  const perDay: [number, number][] = [];
   for (const [ts, v] of pts) {
     const day = Math.floor(ts / DAY);
     if (day > lastDay) break;
-    const last = out[out.length - 1];
+    const last = perDay[perDay.length - 1];
     if (last && last[0] === day) last[1] = v;
-    else out.push([day, v]);
+    else perDay.push([day, v]);
   }
-  const collapsed: [number, number][] = [];
-  for (const [day, v] of out) {
-    if (v === prev) continue;
-    const last = collapsed[collapsed.length - 1];
-    if (last && last[0] === day) last[1] = v;
-    else collapsed.push([day, v]);
-    prev = v;
+  // keep only days where the value changes (starting from 0)
+  const out: [number, number][] = [];
+  let cur = 0;
+  for (const [day, v] of perDay) {
+    if (v === cur) continue;
+    out.push([day, v]);
+    cur = v;
   }
-  return collapsed.filter((c, i) => i === 0 || c[1] !== collapsed[i - 1]?.[1]);
+  return out;
 }
 
 function toSpans(changes: [number, number][], lastDay: number): Span[] {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCli } from './cli.ts';
 import { TokenBucket } from './faults.ts';
+import { dayChanges } from './groundtruth.ts';
 import { parseForm } from './http/form.ts';
 import { matches, parseSearch } from './http/search.ts';
 import { convertMinor, DEFAULT_RATES, itemAmount, type PriceSpec, rate4, subscriptionMrr } from './mrr.ts';
@@ -150,5 +151,36 @@ describe('token bucket', () => {
     let later = 0;
     for (let i = 0; i < 25; i++) if (b.take(10_000)) later++;
     expect(later).toBe(10);
+  });
+});
+
+describe('ground-truth day changes', () => {
+  const D = 86_400;
+  it('takes the value at the end of each UTC day and drops no-op days', () => {
+    // starts on day 10 at 23:59, churns and comes back on day 12, changes twice on day 13, ends day 15 00:00
+    const pts = [
+      10 * D + 86_399,
+      100,
+      12 * D + 5,
+      0,
+      12 * D + 9,
+      100,
+      13 * D + 1,
+      150,
+      13 * D + 2,
+      200,
+      15 * D,
+      0,
+    ];
+    expect(dayChanges(pts, 20)).toEqual([
+      [10, 100],
+      [13, 200],
+      [15, 0],
+    ]);
+    expect(dayChanges(pts, 13)).toEqual([
+      [10, 100],
+      [13, 200],
+    ]);
+    expect(dayChanges([5 * D, 0, 6 * D, 0], 10)).toEqual([]);
   });
 });
