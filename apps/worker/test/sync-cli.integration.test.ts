@@ -93,6 +93,54 @@ describe('medpro sync (process)', () => {
     }
   });
 
+  it('the worker backfills on first start, follows live changes, and stops cleanly on SIGTERM', {
+    timeout: 240_000,
+  }, async () => {
+    const live = await startSimulator({
+      customers: 60,
+      months: 6,
+      seed: 9,
+      port: 0,
+      live: true,
+      liveIntervalMs: 3_600_000,
+    });
+    const t = await createTestDatabase('sqlite');
+    try {
+      const worker = medpro(['worker'], {
+        DATABASE_URL: t.url,
+        STRIPE_SECRET_KEY: live.secretKey,
+        STRIPE_API_BASE: live.url,
+        STRIPE_RATE_LIMIT: '500',
+        SYNC_INTERVAL_SECONDS: '1',
+      });
+      const succeeded = () => count(t.db, 'sync_runs', "WHERE kind = 'full' AND status = 'succeeded'");
+      expect(await until(async () => (await succeeded()) === 1, 120_000, 200)).toBe(true);
+      let ticked = 0;
+      for (let i = 0; i < 3; i++) ticked += live.tick();
+      expect(ticked).toBeGreaterThan(0);
+      const newest = (await gatewayFor(live).stripe.events.list({ limit: 1 })).data[0]!;
+      const caughtUp = await until(
+        async () =>
+          (await count(
+            t.db,
+            'stripe_events',
+            `WHERE stripe_event_id = '${newest.id}' AND processed_at IS NOT NULL`,
+          )) === 1,
+        60_000,
+        200,
+      );
+      expect(caughtUp).toBe(true);
+      worker.child.kill('SIGTERM');
+      const exit = await worker.done;
+      expect(exit.code).toBe(0);
+      // Leases released on the way out.
+      expect(await count(t.db, 'job_leases', "WHERE name LIKE 'stripe-sync:%' AND holder <> ''")).toBe(0);
+    } finally {
+      await t.destroy();
+      await live.stop();
+    }
+  });
+
   it('refuses politely while another worker holds the sync lease', { timeout: 60_000 }, async () => {
     const t = await createTestDatabase('sqlite');
     try {

@@ -63,15 +63,19 @@ export async function workerCommand(env: Env): Promise<void> {
     // Customers changed by each sync batch are recomputed on the analytics tick.
     const analytics = new AnalyticsScheduler(db, log, deps.holder);
     onCustomersChanged(analytics.customersChanged);
+    let nextPoll = 0;
     await Promise.all([
       backfillSchedule(deps, log, env.RECONCILE_INTERVAL_HOURS * 3600_000),
-      every(controller.signal, env.SYNC_INTERVAL_SECONDS * 1000, log, 'incremental sync', async () => {
+      // One loop for the events lease: a poll when due, otherwise a drain of the inbox, so the
+      // two never run side by side in one worker.
+      every(controller.signal, 1000, log, 'events', async () => {
+        if (Date.now() < nextPoll) return runDrain(deps);
+        nextPoll = Date.now() + env.SYNC_INTERVAL_SECONDS * 1000;
         const result = await runIncremental(deps, { triggeredBy: 'schedule' });
         if (result.needsFull && (await lastSucceeded(db, ['full']))) {
           await runFull(deps, { kind: 'full', triggeredBy: `schedule: ${result.needsFull}` });
         }
       }),
-      every(controller.signal, 1000, log, 'inbox drain', () => runDrain(deps)),
       every(controller.signal, 1000, log, 'analytics', () => analytics.tick(controller.signal)),
     ]);
   }
