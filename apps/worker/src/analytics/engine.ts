@@ -463,19 +463,25 @@ async function recomputeCustomers(
     firstChangedDay: null as Day | null,
     failures: [] as CustomerFailure[],
   };
-  let after: string | null = null;
   let offset = 0;
-  for (;;) {
+  // The next chunk is read while this one is computed and written (SQLite reads run beside the
+  // write transaction in WAL mode; the database works while JavaScript computes).
+  const fetchChunk = async (after: string | null) => {
     let chunk: string[];
-    if (ids === null) {
-      chunk = await customerIdsAfter(db, after, size);
-      after = chunk[chunk.length - 1] ?? null;
-    } else {
+    if (ids === null) chunk = await customerIdsAfter(db, after, size);
+    else {
       chunk = ids.slice(offset, offset + size);
       offset += size;
     }
-    if (chunk.length === 0) break;
-    const inputs = await loadChunkInputs(db, chunk);
+    return { chunk, inputs: chunk.length ? await loadChunkInputs(db, chunk) : null };
+  };
+  let next = fetchChunk(null);
+  for (;;) {
+    const { chunk, inputs } = await next;
+    if (!inputs) break;
+    next = fetchChunk(chunk[chunk.length - 1] ?? null);
+    // If this chunk fails, the prefetch's own failure must not go unhandled.
+    next.catch(() => {});
     const results = computeChunk(inputs, cat, options.today, settings);
     const failed = new Set(results.failures.map((f) => f.customerId));
     const written = chunk.filter((id) => !failed.has(id));
