@@ -720,6 +720,18 @@ describe.each(dialects)('the router on %s', (dialect) => {
     for (const text of allResponses) for (const s of secrets) expect(text).not.toContain(s);
   });
 
+  it("sums a product's MRR from its subscriptions' items for the MRR widget", async () => {
+    const d = await call(ctxFor(env.seed.principals.embed), 'widgets.mrrSummary', {
+      product: 'prod_ai',
+      from: '2025-03-01',
+      to: '2025-03-31',
+      granularity: 'month',
+    });
+    // Ana's and Erase Me's AI add-on (4,900 each); the USD subscription is still trialing.
+    expect(d).toMatchObject({ product: 'prod_ai', mrr: 9800, previousMrr: 9800, excludedSubscriptions: 0 });
+    expect(d.series).toEqual([{ period: '2025-03-01', mrr: 9800 }]);
+  });
+
   it('answers 404 for an unknown customer or product', async () => {
     const ctx = ctxFor(env.seed.principals.viewer);
     for (const [path, input] of [
