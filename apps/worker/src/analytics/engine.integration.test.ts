@@ -1,3 +1,4 @@
+import { segmentDailySeries } from '@medpro/db';
 import { createTestDatabase, testDialects } from '@medpro/db/testing';
 import { addDays, type Day } from '@medpro/metrics';
 import { type GroundTruth, generateAccount } from '@medpro/stripe-sim';
@@ -195,6 +196,53 @@ describe.each(await testDialects())('analytics engine on %s', (dialect) => {
       );
       expect(Number(current?.s)).toBe(previous.mrr);
       expect(Number(current?.n)).toBe(previous.active);
+    });
+
+    it('segments (metadata, currency) partition the account: their daily MRR and customers add up to it', async () => {
+      const from = addDays(NOW, -200);
+      const to = addDays(NOW, 1);
+      const account = await rows(
+        t,
+        `SELECT date, mrr, total_active_customers FROM customer_analytics_daily WHERE date >= '${from}' ORDER BY date`,
+      );
+      const sizes = ['1-5', '6-10', '11-20', '20+'];
+      const bySize = await Promise.all(
+        sizes.map((value) => segmentDailySeries(t.db, { metadata: { key: 'clinic_size', value } }, from, to)),
+      );
+      const byCurrency = await Promise.all(
+        ['brl', 'USD'].map((currency) => segmentDailySeries(t.db, { currency }, from, to)),
+      );
+      expect(byCurrency.every((p) => p.length === account.length && p.some((d) => d.mrr > 0))).toBe(true);
+      account.forEach((r, i) => {
+        expect(
+          byCurrency.reduce((a, p) => a + p[i]!.mrr, 0),
+          String(r.date),
+        ).toBe(Number(r.mrr));
+        expect(byCurrency.reduce((a, p) => a + p[i]!.activeCustomers, 0)).toBe(
+          Number(r.total_active_customers),
+        );
+      });
+      // Metadata segments against today's spans grouped by each customer's metadata (deleted
+      // customers carry none, so sizes need not add up to the account).
+      const today = await rows(
+        t,
+        `SELECT c.metadata, s.mrr_reporting FROM customer_mrr_spans s JOIN customers c ON c.stripe_customer_id = s.stripe_customer_id
+         WHERE s.start_date <= '${NOW}' AND (s.end_date IS NULL OR s.end_date > '${NOW}')`,
+      );
+      const expected = new Map<string, number>();
+      for (const r of today) {
+        const meta = (typeof r.metadata === 'string' ? JSON.parse(r.metadata) : r.metadata) as Record<
+          string,
+          string
+        > | null;
+        const size = meta?.clinic_size;
+        if (size) expected.set(size, (expected.get(size) ?? 0) + Number(r.mrr_reporting));
+      }
+      for (const [i, size] of sizes.entries())
+        expect(bySize[i]!.at(-1)?.mrr, size).toBe(expected.get(size) ?? 0);
+      expect([...expected.values()].filter((v) => v > 0).length).toBeGreaterThan(1);
+      const none = await segmentDailySeries(t.db, { country: 'ZZ' }, from, to);
+      expect(none.every((d) => d.mrr === 0 && d.activeCustomers === 0)).toBe(true);
     });
 
     it('is idempotent: a second rebuild gives identical tables', async () => {
