@@ -15,12 +15,17 @@ describe('readAppError', () => {
     });
   });
 
-  it('flattens zod input errors into field errors', () => {
-    const parsed = z.object({ email: z.email() }).safeParse({ email: 'nope' });
+  it('turns zod input errors into field errors by dotted path', () => {
+    const parsed = z
+      .object({
+        email: z.email('bad email'),
+        metrics: z.object({ reportingCurrency: z.string().length(3, 'ISO') }),
+      })
+      .safeParse({ email: 'nope', metrics: { reportingCurrency: 'REAL' } });
     const error = new TRPCError({ code: 'BAD_REQUEST', cause: parsed.error });
     const known = readAppError(error);
     expect(known?.status).toBe(400);
-    expect(Object.keys(known?.fields ?? {})).toEqual(['email']);
+    expect(known?.fields).toEqual({ email: ['bad email'], 'metrics.reportingCurrency': ['ISO'] });
   });
 
   it('knows nothing of other errors', () => {

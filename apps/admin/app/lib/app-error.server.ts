@@ -1,13 +1,23 @@
 import { AppError } from '@medpro/trpc';
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
-import { ZodError, z } from 'zod';
+import { ZodError } from 'zod';
 
 export interface KnownError {
   status: number;
   message: string;
-  /** Field errors for forms: zod's flattened errors, or the AppError's own. */
+  /** Field errors for forms by dotted path: zod's issues, or the AppError's own fields. */
   fields: Record<string, string[]>;
+}
+
+/** Zod issues by dotted path (`metrics.reportingCurrency`), so nested form fields get their own message. */
+function zodFields(error: ZodError): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.map(String).join('.') || '_';
+    (fields[key] ??= []).push(issue.message);
+  }
+  return fields;
 }
 
 /** What a router call failed with, for loaders and actions to answer helpfully; null if unknown. */
@@ -15,11 +25,7 @@ export function readAppError(error: unknown): KnownError | null {
   if (!(error instanceof TRPCError)) return null;
   const cause = error.cause;
   const fields =
-    cause instanceof ZodError
-      ? (z.flattenError(cause).fieldErrors as Record<string, string[]>)
-      : cause instanceof AppError
-        ? (cause.fields ?? {})
-        : {};
+    cause instanceof ZodError ? zodFields(cause) : cause instanceof AppError ? (cause.fields ?? {}) : {};
   return {
     status: getHTTPStatusCodeFromError(error),
     message: cause instanceof ZodError ? 'Dados inválidos' : error.message,

@@ -22,7 +22,7 @@ export function mrrHistoryPoints(
     const span = spans.find((s) => s.startDate <= day && (s.endDate === null || day < s.endDate));
     return span ? (own ? span.mrr : span.mrrReporting) : 0;
   };
-  const first = spans.reduce((min, s) => (s.startDate < min ? s.startDate : min), spans[0]!.startDate);
+  const first = spans.map((s) => s.startDate).sort()[0]!;
   const points: { date: string; value: number }[] = [{ date: first, value: mrrOn(first) }];
   const cursor = new Date(`${first.slice(0, 7)}-01T00:00:00Z`);
   for (;;) {

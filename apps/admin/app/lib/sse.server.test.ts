@@ -69,4 +69,36 @@ describe('pollStream', () => {
     expect(text).toContain('event: error\ndata: {"message":"database unreachable"}');
     expect(text).toContain('event: status\ndata: "ok"');
   });
+
+  it('stops polling when the client is already gone', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    let polls = 0;
+    const response = pollStream({
+      poll: async () => ++polls,
+      event: 'status',
+      intervalMs: 1,
+      signal: controller.signal,
+    });
+    const text = await new Response(response.body).text();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(polls).toBe(0);
+    expect(text).toBe('');
+  });
+
+  it('stops polling when the client goes away mid-stream', async () => {
+    const controller = new AbortController();
+    let polls = 0;
+    const response = pollStream({
+      poll: async () => ++polls,
+      event: 'status',
+      intervalMs: 1,
+      signal: controller.signal,
+    });
+    await readUntil(response, (t) => t.includes('data: 3'));
+    controller.abort();
+    const after = polls;
+    await new Promise((r) => setTimeout(r, 30));
+    expect(polls - after).toBeLessThanOrEqual(1);
+  });
 });

@@ -46,10 +46,12 @@ export function pollStream(options: PollStreamOptions): Response {
         }
       };
       signal.addEventListener('abort', close, { once: true });
+      // The client may be gone already (an abort before the listener is never replayed).
+      if (signal.aborted) return close();
       // Tell EventSource how soon to reconnect after a dropped connection.
       write(`retry: 2000\n\n`);
       const tick = async () => {
-        if (closed) return;
+        if (closed || signal.aborted) return close();
         try {
           const value = JSON.stringify(await poll());
           if (last === undefined && !sendInitial) last = value;

@@ -137,10 +137,21 @@ function translate(message: string): string {
   return message;
 }
 
-function FieldError({ result, intent, name }: { result: Result | undefined; intent: string; name: string }) {
+function FieldError({
+  result,
+  intent,
+  name,
+  exact = false,
+}: {
+  result: Result | undefined;
+  intent: string;
+  name: string;
+  /** Only errors of this very key, not of the fields nested under it. */
+  exact?: boolean;
+}) {
   if (!result || result.ok || result.intent !== intent) return null;
   const errors = Object.entries(result.fields)
-    .filter(([key]) => key === name || key.startsWith(`${name}.`))
+    .filter(([key]) => key === name || (!exact && key.startsWith(`${name}.`)))
     .flatMap(([, messages]) => messages);
   if (!errors.length) return null;
   return (
@@ -448,7 +459,7 @@ export default function Settings() {
           <div className="field">
             <label htmlFor="currency">Moeda de relatório</label>
             <input id="currency" name="reportingCurrency" defaultValue={m.reportingCurrency} maxLength={3} />
-            <FieldError result={result} intent="metrics" name="reportingCurrency" />
+            <FieldError result={result} intent="metrics" name="metrics.reportingCurrency" />
           </div>
           <div className="field">
             <label htmlFor="rates">Câmbio (uma moeda por linha: USD=5.20)</label>
@@ -460,7 +471,7 @@ export default function Settings() {
                 .map(([code, rate]) => `${code}=${rate}`)
                 .join('\n')}
             />
-            <FieldError result={result} intent="metrics" name="rates" />
+            <FieldError result={result} intent="metrics" name="metrics.rates" />
           </div>
           <div className="field">
             <label htmlFor="pastdue">Past due vira churn após (dias; vazio: nunca)</label>
@@ -471,7 +482,7 @@ export default function Settings() {
               min={0}
               defaultValue={m.pastDueChurnAfterDays ?? ''}
             />
-            <FieldError result={result} intent="metrics" name="pastDueChurnAfterDays" />
+            <FieldError result={result} intent="metrics" name="metrics.pastDueChurnAfterDays" />
           </div>
           <div className="field">
             <label htmlFor="discounts">Descontos no MRR</label>
@@ -495,7 +506,7 @@ export default function Settings() {
             </button>
           </div>
         </Form>
-        <FieldError result={result} intent="metrics" name="metrics" />
+        <FieldError result={result} intent="metrics" name="metrics" exact />
         <p className="small muted">
           Versão das regras: {settings.metricsVersion.version}
           {settings.metricsVersion.changedBy ? ` · alterada por ${settings.metricsVersion.changedBy}` : ''}
