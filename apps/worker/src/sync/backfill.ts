@@ -122,7 +122,8 @@ async function fetchPage<T extends BackfillType>(
         case 'subscriptions':
           return stripe.subscriptions.list({ ...base, created, status: 'all' });
         case 'invoices':
-          return stripe.invoices.list({ ...base, created });
+          // The analytics engine needs each discount's coupon (once vs. recurring) to rebuild MRR.
+          return stripe.invoices.list({ ...base, created, expand: ['data.discounts'] });
         case 'charges':
           return stripe.charges.list({ ...base, created });
         case 'refunds':

@@ -184,7 +184,7 @@ async function refetch(
       case 'invoice':
         return await completeInvoice(
           gateway,
-          await gateway.call(what, (s) => s.invoices.retrieve(id), signal),
+          await gateway.call(what, (s) => s.invoices.retrieve(id, { expand: ['discounts'] }), signal),
           signal,
         );
       case 'charge':
