@@ -1,9 +1,11 @@
 import { segmentDailySeries } from '@medpro/db';
 import { createTestDatabase, testDialects } from '@medpro/db/testing';
 import { addDays, type Day } from '@medpro/metrics';
-import { type GroundTruth, generateAccount } from '@medpro/stripe-sim';
+import { type GroundTruth, generateAccount, startSimulator } from '@medpro/stripe-sim';
+import pino from 'pino';
 import { QueryTypes } from 'sequelize';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStripe, newHolderId, runFull, StripeGateway } from '../sync/index.ts';
 import { backtestChurnRisk, rebuildAnalytics, updateCustomers } from './engine.ts';
 import { loadSimulatorAccount } from './sim-loader.ts';
 
@@ -281,6 +283,57 @@ describe.each(await testDialects())('analytics engine on %s', (dialect) => {
       await rebuildAnalytics(t.db, { today: NOW });
       expect(await dump(t)).toBe(incremental);
     }, 60_000);
+  });
+
+  describe('through the real backfill from the simulator over HTTP', () => {
+    let t: TestDb;
+    let gt: GroundTruth;
+    let sim: Awaited<ReturnType<typeof startSimulator>>;
+    beforeAll(async () => {
+      sim = await startSimulator({ customers: 150, months: 24, seed: 7, port: 0, now: NOW });
+      gt = sim.account.groundTruth()!;
+      t = await createTestDatabase(dialect);
+      const gateway = new StripeGateway(createStripe({ secretKey: sim.secretKey, apiBase: sim.url }), {
+        rate: 1000,
+      });
+      const run = await runFull(
+        { db: t.db, gateway, log: pino({ level: 'silent' }), holder: newHolderId() },
+        { kind: 'full', triggeredBy: 'test' },
+      );
+      expect(run.status).toBe('succeeded');
+      const report = await rebuildAnalytics(t.db, { today: NOW });
+      expect(report.failures).toEqual([]);
+    }, 240_000);
+    afterAll(async () => {
+      await sim?.stop();
+      await t?.destroy();
+    });
+
+    it('per-customer spans and account MRR per day equal the ground truth exactly', async () => {
+      const horizon = addDays(gt.now, 1);
+      const got = new Map<string, string[]>();
+      for (const r of await rows(
+        t,
+        'SELECT stripe_customer_id, start_date, end_date, mrr FROM customer_mrr_spans ORDER BY stripe_customer_id, start_date',
+      )) {
+        const list = got.get(String(r.stripe_customer_id)) ?? [];
+        list.push(`${day(r.start_date)}..${day(r.end_date) ?? horizon}:${Number(r.mrr)}`);
+        got.set(String(r.stripe_customer_id), list);
+      }
+      const mismatches = [...expectedSpans(gt)].filter(
+        ([id, spans]) => (got.get(id) ?? []).join(' ') !== spans,
+      );
+      expect(
+        mismatches
+          .slice(0, 3)
+          .map(([id, spans]) => ({ id, expected: spans, got: got.get(id)?.join(' ') ?? '' })),
+      ).toEqual([]);
+      const expected = expectedAccountMrr(gt);
+      const daily = await rows(t, 'SELECT date, mrr FROM customer_analytics_daily ORDER BY date');
+      expect(daily.filter((r) => Number(r.mrr) !== (expected.get(day(r.date)!) ?? 0)).slice(0, 3)).toEqual(
+        [],
+      );
+    });
   });
 
   describe('bad input', () => {
