@@ -549,3 +549,16 @@ export const TABLE_INDEXES_V6: Record<string, { name: string; fields: string[]; 
     { name: 'idx_items_product', fields: ['stripe_product_id', 'stripe_subscription_id'] },
   ],
 };
+
+/**
+ * V7: the customer list's sort orders within `deleted = 0`, so a page is read in index order
+ * (SQLite otherwise picked the deleted/created index and sorted all 100k rows for every page).
+ */
+export const TABLE_INDEXES_V7: Record<string, { name: string; fields: string[]; unique?: boolean }[]> = {
+  customers: [
+    { name: 'idx_customers_list_name', fields: ['deleted', 'name'] },
+    { name: 'idx_customers_list_mrr', fields: ['deleted', 'mrr_reporting'] },
+    { name: 'idx_customers_list_health', fields: ['deleted', 'health_score'] },
+    { name: 'idx_customers_list_ltv', fields: ['deleted', 'lifetime_value'] },
+  ],
+};

@@ -10,6 +10,7 @@ import {
   TABLE_ADDITIONS_V4,
   TABLE_INDEXES_V5,
   TABLE_INDEXES_V6,
+  TABLE_INDEXES_V7,
   TABLES_V1,
   TABLES_V2,
   type TableDefinition,
@@ -88,6 +89,14 @@ const MIGRATIONS = [
     async up({ context: { queryInterface } }: { context: MigrationContext }) {
       for (const [table, list] of Object.entries(TABLE_INDEXES_V6))
         await addMissingIndexes(queryInterface, table, list);
+    },
+  },
+  {
+    name: '0010-customer-list-sort-indexes',
+    async up({ context: { queryInterface } }: { context: MigrationContext }) {
+      for (const [table, list] of Object.entries(TABLE_INDEXES_V7)) {
+        await addMissingIndexes(queryInterface, table, list);
+      }
     },
   },
 ];

@@ -142,10 +142,14 @@ function filterSql(filter: CustomerFilter): { where: string; replacements: Recor
       own.push('s.stripe_price_id = :priceId');
     }
     // The plan's table holds one price per subscription; subscription_items holds all of them.
-    // Driven from the product/price indexes to the customers, not by probing every customer.
-    conditions.push(`c.stripe_customer_id IN (SELECT s.stripe_customer_id FROM customer_subscriptions s
-      WHERE s.status IN (:liveStatuses) AND ((${own.join(' AND ')}) OR s.stripe_subscription_id IN (
-        SELECT i.stripe_subscription_id FROM subscription_items i WHERE i.deleted = 0 AND ${item.join(' AND ')})))`);
+    // Two branches, each driven from its product/price index, instead of probing every customer.
+    conditions.push(`c.stripe_customer_id IN (
+      SELECT s.stripe_customer_id FROM customer_subscriptions s
+        WHERE ${own.join(' AND ')} AND s.status IN (:liveStatuses)
+      UNION
+      SELECT s.stripe_customer_id FROM subscription_items i
+        JOIN customer_subscriptions s ON s.stripe_subscription_id = i.stripe_subscription_id
+        WHERE ${item.join(' AND ')} AND i.deleted = 0 AND s.status IN (:liveStatuses))`);
   }
   if (filter.currencies?.length) {
     replacements.currencies = filter.currencies.map((c) => c.toLowerCase());
