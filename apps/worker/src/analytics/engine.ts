@@ -500,7 +500,7 @@ async function recomputeCustomers(
       }
     }
     if (written.length) await writeChunkResults(db, written, results, options.today, now);
-    totals.customers += chunk.length;
+    totals.customers += inputs.customers.length;
     totals.chunks++;
     totals.spans += results.spans.length;
     totals.movements += results.movements.length;
