@@ -1,5 +1,6 @@
+import { createCaller } from '@medpro/trpc';
 import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
-import { Links, Meta, Outlet, Scripts, ScrollRestoration } from '@remix-run/react';
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from '@remix-run/react';
 import { Shell, type ShellUser } from '~/components/Shell';
 import { RouteError } from '~/components/ui';
 import { useLiveRevalidation } from '~/lib/live';
@@ -16,17 +17,20 @@ export const links: LinksFunction = () => [
 
 /** Who is signed in, for the header; pages enforce access themselves through the router. */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { principal } = await contextFor(request);
+  const ctx = await contextFor(request);
+  const { principal } = ctx;
   const user: ShellUser | null =
     principal?.type === 'user'
       ? { email: principal.email, name: principal.name, role: principal.role }
       : null;
-  return { user };
+  // The data version this page shows; the live channel signals when it moves on.
+  const version = principal ? (await createCaller(ctx).sync.dataVersion({})).version : null;
+  return { user, version };
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const user = useUser();
-  useLiveRevalidation(user !== null);
+  useLiveRevalidation(useRouteLoaderData<typeof loader>('root')?.version ?? null);
   return (
     <html lang="pt-BR">
       <head>

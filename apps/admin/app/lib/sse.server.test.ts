@@ -101,4 +101,19 @@ describe('pollStream', () => {
     await new Promise((r) => setTimeout(r, 30));
     expect(polls - after).toBeLessThanOrEqual(1);
   });
+
+  it('compares the first poll with the baseline the client already has', async () => {
+    const controller = new AbortController();
+    const response = pollStream({
+      poll: async () => 'v2',
+      event: 'changed',
+      sendInitial: false,
+      baseline: 'v1',
+      intervalMs: 1,
+      signal: controller.signal,
+    });
+    const text = await readUntil(response, (t) => t.includes('event: changed'));
+    controller.abort();
+    expect(text).toContain('event: changed\ndata: "v2"');
+  });
 });

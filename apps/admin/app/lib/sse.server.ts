@@ -11,6 +11,8 @@ export interface PollStreamOptions {
   intervalMs?: number;
   /** Send the first value at once (sync progress), or only changes after it (live signal). */
   sendInitial?: boolean;
+  /** The value the client already has: the first poll is compared with it instead of being taken as the start. */
+  baseline?: unknown;
   signal: AbortSignal;
 }
 
@@ -22,13 +24,13 @@ export function formatEvent(event: string, data: string): string {
 }
 
 export function pollStream(options: PollStreamOptions): Response {
-  const { poll, event, intervalMs = 1000, sendInitial = true, signal } = options;
+  const { poll, event, intervalMs = 1000, sendInitial = true, signal, baseline } = options;
   const encoder = new TextEncoder();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
-      let last: string | undefined;
+      let last: string | undefined = baseline === undefined ? undefined : JSON.stringify(baseline);
       let lastWrite = Date.now();
       const write = (text: string) => {
         if (closed) return;

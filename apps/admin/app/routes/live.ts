@@ -10,7 +10,10 @@ import { callerFor } from '~/lib/trpc.server';
 export async function loader({ request }: LoaderFunctionArgs) {
   const caller = await callerFor(request);
   await caller.sync.dataVersion({});
+  // The version the page was rendered with: a change in between is signalled at once.
+  const since = new URL(request.url).searchParams.get('since');
   return pollStream({
+    ...(since ? { baseline: since } : {}),
     poll: async () => (await caller.sync.dataVersion({})).version,
     event: 'changed',
     sendInitial: false,
