@@ -6,7 +6,7 @@
 import { QueryTypes } from 'sequelize';
 import type { Database } from '../connection.ts';
 import { dateBucket, type Granularity } from '../dialect.ts';
-import { bool, day, num, parseJson, str, toDate } from './values.ts';
+import { bool, day, num, parseJson, str } from './values.ts';
 
 type Raw = Record<string, unknown>;
 
@@ -209,17 +209,6 @@ export async function listMovements(
       };
     }),
   };
-}
-
-/** When the analytics engine last wrote a daily row (for "figures as of"). */
-export async function latestAnalyticsDay(
-  db: Database,
-): Promise<{ date: string; createdAt: Date | null } | null> {
-  const [r] = await db.sequelize.query<Raw>(
-    'SELECT date, created_at FROM customer_analytics_daily ORDER BY date DESC LIMIT 1',
-    { type: QueryTypes.SELECT },
-  );
-  return r ? { date: day(r.date)!, createdAt: toDate(r.created_at) } : null;
 }
 
 export async function getProduct(
