@@ -562,3 +562,26 @@ export const TABLE_INDEXES_V7: Record<string, { name: string; fields: string[]; 
     { name: 'idx_customers_list_ltv', fields: ['deleted', 'lifetime_value'] },
   ],
 };
+
+/**
+ * V8 (SQLite only): the customer search reads name, email and Stripe id with `LIKE '%…%'`, which
+ * no index can seek; this narrow covering index is scanned instead of the wide rows (the list's
+ * stats over a search at 100k: ~300 ms -> ~50 ms). MariaDB refuses it (3072-byte key limit with
+ * three utf8mb4 VARCHAR(255) columns).
+ */
+export const SQLITE_INDEXES_V8: Record<string, { name: string; fields: string[]; unique?: boolean }[]> = {
+  customers: [
+    {
+      name: 'idx_customers_search',
+      fields: [
+        'deleted',
+        'subscription_status',
+        'name',
+        'email',
+        'stripe_customer_id',
+        'mrr_reporting',
+        'health_score',
+      ],
+    },
+  ],
+};

@@ -7,6 +7,7 @@ import {
   PLAN_TABLE_INDEXES_V1,
   PLAN_TABLE_INDEXES_V2,
   PLAN_TABLE_INDEXES_V3,
+  SQLITE_INDEXES_V8,
   TABLE_ADDITIONS_V4,
   TABLE_INDEXES_V5,
   TABLE_INDEXES_V6,
@@ -95,6 +96,15 @@ const MIGRATIONS = [
     name: '0010-customer-list-sort-indexes',
     async up({ context: { queryInterface } }: { context: MigrationContext }) {
       for (const [table, list] of Object.entries(TABLE_INDEXES_V7)) {
+        await addMissingIndexes(queryInterface, table, list);
+      }
+    },
+  },
+  {
+    name: '0011-customer-search-index',
+    async up({ context: { sequelize, queryInterface } }: { context: MigrationContext }) {
+      if (sequelize.getDialect() !== 'sqlite') return;
+      for (const [table, list] of Object.entries(SQLITE_INDEXES_V8)) {
         await addMissingIndexes(queryInterface, table, list);
       }
     },
