@@ -90,6 +90,7 @@ const CASES: Record<string, Case> = {
         email: 'a***@example.com',
         phone: '***21',
         address: { line1: '***' },
+        metadata: { crm: 'crm-cus_ana' },
       });
       expect(x.subscriptions).toHaveLength(1);
       expect(x.subscriptions[0]!.items.map((i) => i.monthlyAmount)).toEqual([29900, 4900]);

@@ -1,6 +1,7 @@
 import { AreaChart, formatDate, formatMoney, formatPercent, HealthBadge } from '@medpro/widgets';
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useNavigation } from '@remix-run/react';
+import { Fragment } from 'react';
 import { PageHeader, Pagination, RouteError, StatusBadge } from '~/components/ui';
 import { readAppError } from '~/lib/app-error.server';
 import { env } from '~/lib/env.server';
@@ -193,6 +194,15 @@ export default function CustomerDetail() {
             <dd>{address || '—'}</dd>
             <dt>ID Stripe</dt>
             <dd className="mono">{c.stripeCustomerId}</dd>
+            {Object.entries(c.metadata).map(([key, value]) => (
+              <Fragment key={key}>
+                <dt>
+                  <span className="visually-hidden">Metadado </span>
+                  <span className="mono">{key}</span>
+                </dt>
+                <dd>{value}</dd>
+              </Fragment>
+            ))}
           </dl>
         </section>
 

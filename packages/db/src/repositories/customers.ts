@@ -72,6 +72,8 @@ export interface CustomerRecord extends CustomerSummary {
   defaultPaymentMethodId: string | null;
   lastSyncAt: Date | null;
   metricsUpdatedAt: Date | null;
+  /** Stripe metadata (string values); empty where the query did not read it. */
+  metadata: Record<string, string>;
 }
 
 export interface CustomerStats {
@@ -236,7 +238,8 @@ export async function customerStats(db: Database, filter: CustomerFilter): Promi
 export async function getCustomer(db: Database, stripeCustomerId: string): Promise<CustomerRecord | null> {
   const [r] = await db.sequelize.query<Raw>(
     `SELECT ${SUMMARY_COLUMNS}, c.phone, c.address_line1, c.address_line2, c.address_city, c.address_state,
-       c.address_postal_code, c.balance, c.default_payment_method_id, c.last_sync_at, c.metrics_updated_at
+       c.address_postal_code, c.balance, c.default_payment_method_id, c.last_sync_at, c.metrics_updated_at,
+       c.metadata
      FROM customers c WHERE c.stripe_customer_id = :id AND c.deleted = 0`,
     { type: QueryTypes.SELECT, replacements: { id: stripeCustomerId } },
   );
@@ -260,7 +263,17 @@ function toRecord(r: Raw): CustomerRecord {
     defaultPaymentMethodId: str(r.default_payment_method_id),
     lastSyncAt: toDate(r.last_sync_at),
     metricsUpdatedAt: toDate(r.metrics_updated_at),
+    metadata: stringMap(r.metadata),
   };
+}
+
+/** Stripe metadata is a string map; anything else stored there is shown as text. */
+function stringMap(value: unknown): Record<string, string> {
+  const parsed = parseJson<unknown>(value);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
+  return Object.fromEntries(
+    Object.entries(parsed).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+  );
 }
 
 /**

@@ -266,6 +266,7 @@ const customerDetail = customerListItem.extend({
   balance: minor.describe("Stripe balance, customer's currency"),
   lastSyncAt: z.date().nullable(),
   metricsUpdatedAt: z.date().nullable(),
+  metadata: z.record(z.string(), z.string()).describe('Stripe metadata; emails in values masked for viewers'),
 });
 
 async function findCustomer(ctx: Context, id: string): Promise<CustomerRecord> {
@@ -460,6 +461,9 @@ export const customersRouter = router({
           balance: customer.balance,
           lastSyncAt: customer.lastSyncAt,
           metricsUpdatedAt: customer.metricsUpdatedAt,
+          metadata: Object.fromEntries(
+            Object.entries(customer.metadata).map(([k, v]) => [k, mask.text(v) ?? '']),
+          ),
         },
         subscriptions: subs.map((s) => toSubscription(s, today)),
         paymentMethod: paymentMethod && {
