@@ -314,25 +314,25 @@ async function writeObjects<T extends ObjectType>(
       await upsert(db, 'customer_subscriptions', 'stripe_subscription_id', rows, tx);
       const itemRows = list.flatMap(({ items }) => items.map((i) => subscriptionItemRow(i, s)));
       await upsert(db, 'subscription_items', 'stripe_subscription_item_id', itemRows, tx);
-      // Items no longer on a subscription are marked deleted (unless a newer copy says otherwise).
-      for (const { subscription, items } of list) {
-        await db.sequelize.query(
-          `UPDATE subscription_items SET deleted = :yes, source_version = :v, updated_at = :now
-           WHERE stripe_subscription_id = :sub AND source_version <= :v AND deleted = :no
-           ${items.length ? 'AND stripe_subscription_item_id NOT IN (:ids)' : ''}`,
-          {
-            replacements: {
-              yes: true,
-              no: false,
-              v: s.version,
-              now: s.now,
-              sub: subscription.id,
-              ids: items.map((i) => i.id),
-            },
-            transaction: tx,
+      // Items no longer on their subscription are marked deleted (unless a newer copy says
+      // otherwise): one statement for the page, as an item id belongs to one subscription.
+      const itemIds = list.flatMap(({ items }) => items.map((i) => i.id));
+      await db.sequelize.query(
+        `UPDATE subscription_items SET deleted = :yes, source_version = :v, updated_at = :now
+         WHERE stripe_subscription_id IN (:subs) AND source_version <= :v AND deleted = :no
+         ${itemIds.length ? 'AND stripe_subscription_item_id NOT IN (:ids)' : ''}`,
+        {
+          replacements: {
+            yes: true,
+            no: false,
+            v: s.version,
+            now: s.now,
+            subs: list.map(({ subscription }) => subscription.id),
+            ids: itemIds,
           },
-        );
-      }
+          transaction: tx,
+        },
+      );
       await insertActivity(
         db,
         list.flatMap(({ subscription, items }) => subscriptionActivity(subscription, items)),
