@@ -33,72 +33,48 @@ export async function loadSimulatorAccount(db: Database, account: Account): Prom
     store.collection(kind).render(i, asOf) as T;
   const discounts = store.collection('discount');
 
-  const write = async <T extends ObjectType>(type: T, objects: PageOf[T][]) => {
-    for (let i = 0; i < objects.length; i += PAGE)
-      await writePage(db, type, objects.slice(i, i + PAGE), stamp);
+  // Rendered page by page: a 100k-customer account does not fit in memory as objects at once.
+  const write = async <T extends ObjectType>(
+    type: T,
+    kind: Parameters<Account['store']['collection']>[0],
+    one: (i: number) => PageOf[T],
+  ) => {
+    const all = listed(account, kind);
+    for (let i = 0; i < all.length; i += PAGE)
+      await writePage(db, type, all.slice(i, i + PAGE).map(one), stamp);
   };
 
-  await write(
-    'products',
-    listed(account, 'product').map((i) => render<Stripe.Product>('product', i)),
-  );
-  await write(
-    'prices',
-    listed(account, 'price').map((i) => {
-      const p = render<Stripe.Price>('price', i);
-      const tiers = store.include('price', i, 'tiers', asOf);
-      return Array.isArray(tiers) ? { ...p, tiers: tiers as Stripe.Price.Tier[] } : p;
-    }),
-  );
-  await write(
-    'coupons',
-    listed(account, 'coupon').map((i) => render<Stripe.Coupon>('coupon', i)),
-  );
-  await write(
-    'customers',
-    listed(account, 'customer').map((i) => {
-      const c = render<Stripe.Customer>('customer', i);
-      const pmId = c.invoice_settings?.default_payment_method;
-      if (typeof pmId !== 'string') return c;
-      const pm = render<Stripe.PaymentMethod>(
-        'payment_method',
-        store.collection('payment_method').find(pmId),
-      );
-      return { ...c, invoice_settings: { ...c.invoice_settings, default_payment_method: pm } };
-    }),
-  );
-  await write(
-    'payment_methods',
-    listed(account, 'payment_method').map((i) => render<Stripe.PaymentMethod>('payment_method', i)),
-  );
-  await write(
-    'subscriptions',
-    listed(account, 'subscription').map((s) => ({
-      subscription: render<Stripe.Subscription>('subscription', s),
-      items: store
-        .subscriptionItems(s, asOf)
-        .map((it) => render<Stripe.SubscriptionItem>('subscription_item', it)),
-    })),
-  );
-  await write(
-    'invoices',
-    listed(account, 'invoice').map((i) => {
-      const inv = render<Stripe.Invoice>('invoice', i);
-      const expanded = (inv.discounts ?? []).map((d) =>
-        typeof d === 'string' ? (discounts.render(discounts.find(d), asOf) as Stripe.Discount) : d,
-      );
-      return {
-        invoice: { ...inv, discounts: expanded },
-        lines: store.invoiceLines(i).map((l) => render<Stripe.InvoiceLineItem>('line_item', l)),
-      };
-    }),
-  );
-  await write(
-    'charges',
-    listed(account, 'charge').map((i) => render<Stripe.Charge>('charge', i)),
-  );
-  await write(
-    'refunds',
-    listed(account, 'refund').map((i) => render<Stripe.Refund>('refund', i)),
-  );
+  await write('products', 'product', (i) => render<Stripe.Product>('product', i));
+  await write('prices', 'price', (i) => {
+    const p = render<Stripe.Price>('price', i);
+    const tiers = store.include('price', i, 'tiers', asOf);
+    return Array.isArray(tiers) ? { ...p, tiers: tiers as Stripe.Price.Tier[] } : p;
+  });
+  await write('coupons', 'coupon', (i) => render<Stripe.Coupon>('coupon', i));
+  await write('customers', 'customer', (i) => {
+    const c = render<Stripe.Customer>('customer', i);
+    const pmId = c.invoice_settings?.default_payment_method;
+    if (typeof pmId !== 'string') return c;
+    const pm = render<Stripe.PaymentMethod>('payment_method', store.collection('payment_method').find(pmId));
+    return { ...c, invoice_settings: { ...c.invoice_settings, default_payment_method: pm } };
+  });
+  await write('payment_methods', 'payment_method', (i) => render<Stripe.PaymentMethod>('payment_method', i));
+  await write('subscriptions', 'subscription', (s) => ({
+    subscription: render<Stripe.Subscription>('subscription', s),
+    items: store
+      .subscriptionItems(s, asOf)
+      .map((it) => render<Stripe.SubscriptionItem>('subscription_item', it)),
+  }));
+  await write('invoices', 'invoice', (i) => {
+    const inv = render<Stripe.Invoice>('invoice', i);
+    const expanded = (inv.discounts ?? []).map((d) =>
+      typeof d === 'string' ? (discounts.render(discounts.find(d), asOf) as Stripe.Discount) : d,
+    );
+    return {
+      invoice: { ...inv, discounts: expanded },
+      lines: store.invoiceLines(i).map((l) => render<Stripe.InvoiceLineItem>('line_item', l)),
+    };
+  });
+  await write('charges', 'charge', (i) => render<Stripe.Charge>('charge', i));
+  await write('refunds', 'refund', (i) => render<Stripe.Refund>('refund', i));
 }
