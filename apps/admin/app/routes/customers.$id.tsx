@@ -93,7 +93,10 @@ function SubscriptionsTable({ subscriptions, past }: { subscriptions: Subscripti
                     <li key={n}>
                       {i.quantity > 1 ? `${i.quantity} × ` : ''}
                       {i.productName || i.priceNickname || i.stripePriceId || 'Item'} —{' '}
-                      {money(i.unitAmount, s.currency)} {every(i.interval, i.intervalCount)}
+                      {/* Tiered prices have no unit amount: the monthly total says it. */}
+                      {i.unitAmount === null
+                        ? `preço escalonado, ${every(i.interval, i.intervalCount)}`
+                        : `${money(i.unitAmount, s.currency)} ${every(i.interval, i.intervalCount)}`}
                     </li>
                   ))}
                 </ul>
@@ -217,7 +220,7 @@ export default function CustomerDetail() {
           </p>
           {factors.length ? (
             <>
-              <h3>O que pesa no score</h3>
+              <h3>Fatores do score</h3>
               <ul className="small">
                 {factors.map((f) => (
                   <li key={f.factor}>
