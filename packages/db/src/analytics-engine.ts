@@ -397,6 +397,12 @@ export interface ChunkResults {
   figures: CustomerFiguresOut[];
 }
 
+/**
+ * Runs a write transaction. The worker passes the sync's runner, which queues its own SQLite
+ * transactions so the sync and the analytics of one process never contend for the write lock.
+ */
+export type TransactionRunner = (fn: (transaction: Transaction) => Promise<void>) => Promise<void>;
+
 async function insertMany(
   db: Database,
   table: string,
@@ -426,8 +432,9 @@ export async function writeChunkResults(
   results: ChunkResults,
   metricDate: string,
   now: Date,
+  inTransaction: TransactionRunner = (fn) => db.sequelize.transaction(fn),
 ): Promise<void> {
-  await db.sequelize.transaction(async (transaction) => {
+  await inTransaction(async (transaction) => {
     const replacements = { ids: [...ids], metricDate };
     for (const table of ['customer_mrr_spans', 'mrr_movements']) {
       await db.sequelize.query(`DELETE FROM ${table} WHERE stripe_customer_id IN (:ids)`, {
@@ -699,8 +706,9 @@ export async function writeDailyRows(
   from: string | null,
   rows: readonly DailyRowOut[],
   now: Date,
+  inTransaction: TransactionRunner = (fn) => db.sequelize.transaction(fn),
 ): Promise<void> {
-  await db.sequelize.transaction(async (transaction) => {
+  await inTransaction(async (transaction) => {
     await db.sequelize.query(
       `DELETE FROM customer_analytics_daily${from === null ? '' : ' WHERE date >= :from'}`,
       {

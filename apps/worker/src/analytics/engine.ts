@@ -47,6 +47,7 @@ import {
   subscriptionHistory,
   toDay,
 } from '@medpro/metrics';
+import { inTransaction } from '../sync/store.ts';
 
 export interface EngineOptions {
   /** The computation day (UTC): history runs through its end. */
@@ -499,7 +500,8 @@ async function recomputeCustomers(
         if (totals.firstChangedDay === null || x.day < totals.firstChangedDay) totals.firstChangedDay = x.day;
       }
     }
-    if (written.length) await writeChunkResults(db, written, results, options.today, now);
+    if (written.length)
+      await writeChunkResults(db, written, results, options.today, now, (fn) => inTransaction(db, fn));
     totals.customers += inputs.customers.length;
     totals.chunks++;
     totals.spans += results.spans.length;
@@ -526,7 +528,8 @@ export async function rebuildDaily(
   const inputs = await loadDailyInputs(db, from);
   const start = from ?? inputs.firstInvoiceDay;
   if (start === null || start > options.today) {
-    if (from === null) await writeDailyRows(db, null, [], options.now ?? new Date());
+    if (from === null)
+      await writeDailyRows(db, null, [], options.now ?? new Date(), (fn) => inTransaction(db, fn));
     return 0;
   }
   // From a day on: start from the stored row of the day before (cheap), else sum the history.
@@ -584,7 +587,7 @@ export async function rebuildDaily(
     row.arpa = activeCustomers > 0 ? Math.round(mrr / activeCustomers) : 0;
     rows.push(row);
   }
-  await writeDailyRows(db, from, rows, options.now ?? new Date());
+  await writeDailyRows(db, from, rows, options.now ?? new Date(), (fn) => inTransaction(db, fn));
   return rows.length;
 }
 
