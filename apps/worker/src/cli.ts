@@ -5,12 +5,7 @@ import { AppError } from '@medpro/trpc';
 import { AccountArgsError, tokenCreateCommand, userCreateCommand } from './commands/accounts.ts';
 import { metricsCommand } from './commands/metrics.ts';
 import { migrateCommand } from './commands/migrate.ts';
-import { StartError, startCommand } from './commands/start.ts';
-import { syncCommand } from './commands/sync.ts';
-import { workerCommand } from './commands/worker.ts';
 import { EnvError, readEnv } from './env.ts';
-import { LeaseHeldError, SyncFailedError } from './sync/index.ts';
-import { SyncConfigError } from './sync/setup.ts';
 
 const USAGE = `Usage: medpro <command> [options]
 
@@ -32,6 +27,12 @@ Environment: DATABASE_URL (default sqlite:./data/medpro.sqlite), PORT (default 3
 /** Errors a user can fix: printed as one line, no stack. */
 class UsageError extends Error {}
 
+/**
+ * The same, from modules loaded only by their command (start, worker and sync load the Stripe
+ * SDK and the simulator, which would slow every other command's start): known by name.
+ */
+const KNOWN_ERROR_NAMES = new Set(['StartError', 'SyncConfigError', 'LeaseHeldError', 'SyncFailedError']);
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help' || command === '-h') {
@@ -45,7 +46,7 @@ async function main(argv: string[]): Promise<void> {
       return migrateCommand(env);
     case 'worker':
       parseArgs({ args: rest, options: {}, strict: true });
-      return workerCommand(env);
+      return (await import('./commands/worker.ts')).workerCommand(env);
     case 'sync': {
       const { values } = parseArgs({
         args: rest,
@@ -63,7 +64,7 @@ async function main(argv: string[]): Promise<void> {
       const rate = values.rate === undefined ? undefined : Number(values.rate);
       if (rate !== undefined && !(rate > 0))
         throw new UsageError(`--rate must be a positive number, got "${values.rate}"`);
-      return syncCommand(env, { mode: modes[0]!, rate });
+      return (await import('./commands/sync.ts')).syncCommand(env, { mode: modes[0]!, rate });
     }
     case 'metrics': {
       const { values } = parseArgs({
@@ -92,7 +93,7 @@ async function main(argv: string[]): Promise<void> {
         options: { dev: { type: 'boolean', default: false } },
         strict: true,
       });
-      return startCommand(env, { dev: values.dev ?? false });
+      return (await import('./commands/start.ts')).startCommand(env, { dev: values.dev ?? false });
     }
     case 'user': {
       const { values, positionals } = parseArgs({
@@ -136,10 +137,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     error instanceof AccountArgsError ||
     error instanceof AppError ||
     error instanceof EnvError ||
-    error instanceof StartError ||
-    error instanceof SyncConfigError ||
-    error instanceof LeaseHeldError ||
-    error instanceof SyncFailedError
+    (error instanceof Error && KNOWN_ERROR_NAMES.has(error.name))
       ? (error as Error).message
       : (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
         ? (error as Error).message

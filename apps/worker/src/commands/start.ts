@@ -5,7 +5,6 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDatabase, ensureDatabaseExists, migrate } from '@medpro/db';
-import { startSimulator } from '@medpro/stripe-sim';
 import { ensureDemoAdmin } from '@medpro/trpc';
 import { DEMO_PRODUCT_NAME, startDemoCatalog } from '../demo-catalog.ts';
 import type { Env } from '../env.ts';
@@ -125,6 +124,8 @@ export async function startCommand(env: Env, options: { dev: boolean }): Promise
  */
 async function startDemoStripe(port: number) {
   const webhookSecret = `whsec_${randomBytes(24).toString('hex')}`;
+  // Loaded here: only the demo needs the simulator.
+  const { startSimulator } = await import('@medpro/stripe-sim');
   const sim = await startSimulator({
     customers: 2000,
     months: 24,
