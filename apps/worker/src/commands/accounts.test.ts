@@ -26,8 +26,7 @@ async function medpro(args: string[]) {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-// Each case starts the CLI (tsx, migrations, scrypt): seconds on a busy machine.
-describe('medpro user create / token create', { timeout: 60_000 }, () => {
+describe('medpro user create / token create', () => {
   it('creates a user with the given password, stored only as a scrypt hash', async () => {
     const result = await medpro([
       'user',
