@@ -362,6 +362,9 @@ const CASES: Record<string, Case> = {
         failing: 1,
         lastError: 'boom: invoice not found',
         lastErrorEventId: 'evt_2',
+        signatureFailures: 0,
+        lastSignatureFailureAt: null,
+        lastSignatureFailureReason: null,
       });
     },
   },

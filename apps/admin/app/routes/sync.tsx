@@ -226,6 +226,17 @@ export default function Sync() {
               <span className="badge good">0</span>
             )}
           </dd>
+          <dt>Assinaturas inválidas</dt>
+          <dd>
+            {webhooks.signatureFailures ? (
+              <>
+                <span className="badge risk">{formatNumber(webhooks.signatureFailures)}</span> última em{' '}
+                {dateTime(webhooks.lastSignatureFailureAt)}: {webhooks.lastSignatureFailureReason ?? '—'}
+              </>
+            ) : (
+              <span className="badge good">0</span>
+            )}
+          </dd>
           {webhooks.lastError ? (
             <>
               <dt>Último erro</dt>

@@ -11,6 +11,7 @@ import {
   type SyncRunRecord,
   webhookHealth,
 } from '@medpro/db';
+import { readWebhookSignatureHealth } from '@medpro/db/stripe-inbox';
 import { z } from 'zod';
 import { actorOf, audit } from '../audit.ts';
 import { AppError } from '../errors.ts';
@@ -134,9 +135,23 @@ export const syncRouter = router({
         failing: z.number().int().describe('Unprocessed after at least one failed attempt'),
         lastError: z.string().nullable(),
         lastErrorEventId: z.string().nullable(),
+        signatureFailures: z.number().int().describe('Deliveries refused for a bad or missing signature'),
+        lastSignatureFailureAt: z.date().nullable(),
+        lastSignatureFailureReason: z.string().nullable(),
       }),
     )
-    .query(({ ctx }) => webhookHealth(ctx.db, ctx.now())),
+    .query(async ({ ctx }) => {
+      const [inbox, signatures] = await Promise.all([
+        webhookHealth(ctx.db, ctx.now()),
+        readWebhookSignatureHealth(ctx.db),
+      ]);
+      return {
+        ...inbox,
+        signatureFailures: signatures.signatureFailures,
+        lastSignatureFailureAt: signatures.lastFailureAt,
+        lastSignatureFailureReason: signatures.lastFailureReason,
+      };
+    }),
 
   /** A fingerprint of the data the pages show; the admin app's live channel polls it to refresh open pages. */
   dataVersion: viewerProcedure
