@@ -20,7 +20,8 @@ async function medpro(args: string[], env: Record<string, string>) {
   }
 }
 
-describe('medpro CLI', () => {
+// Each case starts the CLI as a child process (tsx compiles on start), which is slow on a busy machine.
+describe('medpro CLI', { timeout: 60_000 }, () => {
   it.each([
     ['a malformed URL', 'mysql//root@localhost/x', /not a valid URL/],
     ['an unsupported scheme', 'postgres://root@localhost/x', /unsupported scheme "postgres"/],
