@@ -2,7 +2,14 @@ import type { Scenario } from '../harness.ts';
 import { analyticsScenario } from './analytics.ts';
 import { apiScenario } from './api.ts';
 import { pagesScenario } from './pages.ts';
+import { syncScenario } from './sync.ts';
 import { widgetsScenario } from './widgets.ts';
 
 /** Every benchmark scenario, in the order they run. */
-export const SCENARIOS: Scenario[] = [widgetsScenario, analyticsScenario, apiScenario, pagesScenario];
+export const SCENARIOS: Scenario[] = [
+  syncScenario,
+  widgetsScenario,
+  analyticsScenario,
+  apiScenario,
+  pagesScenario,
+];
