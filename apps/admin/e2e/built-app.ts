@@ -22,7 +22,8 @@ export function buildApp(): Promise<string> {
       [requireFromApp.resolve('@remix-run/dev/dist/cli.js'), 'vite:build'],
       {
         cwd: appDir,
-        env: { ...process.env, REMIX_BUILD_DIR: dir },
+        // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+        env: { ...process.env, NODE_ENV: 'production', REMIX_BUILD_DIR: dir },
       },
     );
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
