@@ -55,8 +55,12 @@ export async function serveBuiltApp(env: Record<string, string>): Promise<Runnin
   });
   const stop = async () => {
     if (server.exitCode !== null) return;
+    const exited = new Promise((resolve) => server.once('exit', resolve));
     server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
+    // remix-serve closes gracefully, which waits for open streams (SSE); don't let one hang teardown.
+    const force = setTimeout(() => server.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(force);
   };
   for (let i = 0; i < 150; i++) {
     if (server.exitCode !== null) break;
