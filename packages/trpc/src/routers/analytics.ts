@@ -79,6 +79,29 @@ function buckets(r: ResolvedRange) {
   }));
 }
 
+type PeriodFigures = ReturnType<typeof periodFigures>;
+
+/** The range, its currency, and one row of picked figures per calendar bucket. */
+async function perPeriod<T extends object>(
+  ctx: Context,
+  r: ResolvedRange,
+  series: DailySeries,
+  pick: (f: PeriodFigures) => T,
+) {
+  return {
+    from: r.from,
+    to: r.to,
+    granularity: r.granularity,
+    currency: await currencyOf(ctx, series),
+    points: buckets(r).map((b) => ({
+      period: b.period,
+      from: b.from,
+      to: b.to,
+      ...pick(periodFigures(series, b.from, b.end)),
+    })),
+  };
+}
+
 const movementTypes = z.enum(['new', 'expansion', 'reactivation', 'contraction', 'churn']);
 const cohortRangeInput = z
   .object({
@@ -236,7 +259,7 @@ export const analyticsRouter = router({
     .query(async ({ ctx, input }) => {
       const r = resolveRange(input, ctx.now());
       const series = await DailySeries.load(ctx, r.from, r.end);
-      const pick = (f: ReturnType<typeof periodFigures>) => ({
+      const pick = (f: PeriodFigures) => ({
         mrrAtStart: f.mrrAtStart,
         mrr: f.mrr,
         new: f.new,
@@ -248,16 +271,7 @@ export const analyticsRouter = router({
       });
       const whole = periodFigures(series, r.from, r.end);
       return {
-        from: r.from,
-        to: r.to,
-        granularity: r.granularity,
-        currency: await currencyOf(ctx, series),
-        points: buckets(r).map((b) => ({
-          period: b.period,
-          from: b.from,
-          to: b.to,
-          ...pick(periodFigures(series, b.from, b.end)),
-        })),
+        ...(await perPeriod(ctx, r, series, pick)),
         totals: { ...pick(whole), quickRatio: whole.quickRatio },
       };
     }),
@@ -274,7 +288,7 @@ export const analyticsRouter = router({
     .query(async ({ ctx, input }) => {
       const r = resolveRange(input, ctx.now());
       const series = await DailySeries.load(ctx, r.from, r.end);
-      const pick = (f: ReturnType<typeof periodFigures>) => ({
+      const pick = (f: PeriodFigures) => ({
         activeCustomersAtStart: f.activeAtStart,
         churnedCustomers: f.churnedCustomers,
         customerChurnRate: f.churnRate,
@@ -288,16 +302,7 @@ export const analyticsRouter = router({
         netRevenueRetention: f.nrr,
       });
       return {
-        from: r.from,
-        to: r.to,
-        granularity: r.granularity,
-        currency: await currencyOf(ctx, series),
-        points: buckets(r).map((b) => ({
-          period: b.period,
-          from: b.from,
-          to: b.to,
-          ...pick(periodFigures(series, b.from, b.end)),
-        })),
+        ...(await perPeriod(ctx, r, series, pick)),
         totals: pick(periodFigures(series, r.from, r.end)),
       };
     }),
