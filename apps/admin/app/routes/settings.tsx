@@ -237,13 +237,7 @@ export default function Settings() {
                       <label className="visually-hidden" htmlFor={`role-${u.id}`}>
                         Papel de {u.email}
                       </label>
-                      <select id={`role-${u.id}`} name="role" defaultValue={u.role}>
-                        {ROLE_OPTIONS.map((r) => (
-                          <option key={r.value} value={r.value}>
-                            {r.label}
-                          </option>
-                        ))}
-                      </select>
+                      <RoleSelect id={`role-${u.id}`} defaultValue={u.role} />
                       <button type="submit" className="secondary" disabled={busy}>
                         Alterar
                       </button>
@@ -300,13 +294,7 @@ export default function Settings() {
           </div>
           <div className="field">
             <label htmlFor="new-role">Papel</label>
-            <select id="new-role" name="role" defaultValue="viewer">
-              {ROLE_OPTIONS.map((r) => (
-                <option key={r.value} value={r.value}>
-                  {r.label}
-                </option>
-              ))}
-            </select>
+            <RoleSelect id="new-role" defaultValue="viewer" />
           </div>
           <div className="field">
             <label htmlFor="new-password">Senha (vazio: gerar uma)</label>
@@ -406,13 +394,7 @@ export default function Settings() {
           {tokenKind === 'api' ? (
             <div className="field">
               <label htmlFor="token-role">Papel</label>
-              <select id="token-role" name="role" defaultValue="viewer">
-                {ROLE_OPTIONS.map((r) => (
-                  <option key={r.value} value={r.value}>
-                    {r.label}
-                  </option>
-                ))}
-              </select>
+              <RoleSelect id="token-role" defaultValue="viewer" />
             </div>
           ) : (
             <div className="field">
@@ -585,4 +567,17 @@ export default function Settings() {
 
 export function ErrorBoundary() {
   return <RouteError what="as configurações" />;
+}
+
+/** The role picker of the users and tokens forms. */
+function RoleSelect({ id, defaultValue }: { id: string; defaultValue: string }) {
+  return (
+    <select id={id} name="role" defaultValue={defaultValue}>
+      {ROLE_OPTIONS.map((r) => (
+        <option key={r.value} value={r.value}>
+          {r.label}
+        </option>
+      ))}
+    </select>
+  );
 }
