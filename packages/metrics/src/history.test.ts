@@ -105,6 +105,27 @@ describe('subscriptionHistory', () => {
     ]);
   });
 
+  it('a metered line billed in arrears without the coupon does not end it early (gold 50 with half off → 25 until the coupon-less period)', () => {
+    const usage: PriceInput = {
+      id: 'calls',
+      currency: 'usd',
+      unit_amount: 10,
+      interval: 'month',
+      usage_type: 'metered',
+    };
+    // The March invoice has no coupon any more; its usage line bills February and comes first.
+    const lines = [
+      line('si_usage', usage, '2025-02-05', '2025-03-05', { quantity: 40 }),
+      line('si_1', gold, '2025-01-05', '2025-02-05', { coupon: forever }),
+      line('si_1', gold, '2025-02-05', '2025-03-05', { coupon: forever }),
+      line('si_1', gold, '2025-03-05', '2025-04-05'),
+    ];
+    expect(spansOf(sub(), lines).map((s) => s.slice(0, 3))).toEqual([
+      ['2025-01-05', '2025-03-05', 2_500],
+      ['2025-03-05', null, 5_000],
+    ]);
+  });
+
   it('normalises yearly prices (500/yr → 41.67/mo)', () => {
     expect(spansOf(sub(), [line('si_1', yearly, '2025-01-05', '2026-01-05')])[0]?.[2]).toBe(4_167);
   });

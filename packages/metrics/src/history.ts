@@ -114,7 +114,9 @@ export function subscriptionHistory(
     if (list) list.push(l);
     else byItem.set(l.itemId, [l]);
   }
-  const regular = lines.filter((l) => !l.proration);
+  // The lines that tell which coupon was in force for a period: metered usage is billed in
+  // arrears, on the next period's invoice, so its line carries that invoice's discount, not this one's.
+  const regular = lines.filter((l) => !l.proration && l.price.usage_type !== 'metered');
   const currentFrom = sub.currentPeriodStartMs ?? null;
 
   const days = new Set<Day>();
