@@ -40,6 +40,9 @@ function ms(value: unknown): number | null {
   return toDate(value)?.getTime() ?? null;
 }
 
+const secondsToMs = (value: unknown): number | null =>
+  value === null || value === undefined ? null : num(value) * 1000;
+
 export interface EnginePrice {
   id: string;
   currency: string;
@@ -214,40 +217,67 @@ export interface ChunkInputs {
 }
 
 /**
- * Everything the engine needs about these customers, in one query per table. JSON is only
- * parsed where it matters (discounted lines, uncollectible invoices): parsing every raw
- * object dominated the reads.
+ * Everything the engine needs about these customers. The mirror tables' rows are wide (each
+ * keeps Stripe's raw JSON), so every query here reads only columns that covering indexes hold
+ * (see ENGINE_INDEXES in schema.ts) and touches raw JSON only for the few rows that need it
+ * (discounted lines and invoices, uncollectible invoices): reading whole rows dominated rebuilds.
  */
 export async function loadChunkInputs(db: Database, ids: readonly string[]): Promise<ChunkInputs> {
   const q = (sql: string) =>
     db.sequelize.query<Raw>(sql, { type: QueryTypes.SELECT, replacements: { ids: [...ids] } });
   const d = db.dialect;
-  const [customers, subs, items, lines, invoices, discounted, charges, refunds, pms] = await Promise.all([
+  const lineColumns = `stripe_invoice_id, stripe_subscription_id, stripe_subscription_item_id, stripe_price_id,
+    quantity, amount, proration, period_start, period_end`;
+  const lineFilter = `stripe_customer_id IN (:ids) AND parent_type = 'subscription_item_details'`;
+  const [
+    customers,
+    subs,
+    items,
+    plainLines,
+    discountedLines,
+    invoices,
+    uncollectible,
+    discounted,
+    charges,
+    refunds,
+    pms,
+  ] = await Promise.all([
     q(
       'SELECT stripe_customer_id, currency, delinquent, default_payment_method_id FROM customers WHERE stripe_customer_id IN (:ids)',
     ),
-    q(`SELECT * FROM customer_subscriptions WHERE stripe_customer_id IN (:ids)`),
+    q(`SELECT stripe_customer_id, stripe_subscription_id, status, currency, start_date, stripe_created_at, trial_start,
+                trial_end, ended_at, cancel_at, canceled_at, cancel_at_period_end, current_period_start,
+                current_period_end, stripe_product_id
+         FROM customer_subscriptions WHERE stripe_customer_id IN (:ids)`),
     q(`SELECT si.stripe_subscription_id, si.stripe_subscription_item_id, si.stripe_price_id, si.quantity
-       FROM subscription_items si JOIN customer_subscriptions s ON s.stripe_subscription_id = si.stripe_subscription_id
-       WHERE s.stripe_customer_id IN (:ids) AND si.deleted = 0`),
-    q(`SELECT l.stripe_invoice_id, l.stripe_subscription_id, l.stripe_subscription_item_id, l.stripe_price_id, l.quantity,
-              l.amount, l.proration, l.period_start, l.period_end, CASE WHEN l.discount_amount <> 0 THEN ${jsonPath(d, 'l.raw', '$.discount_amounts[0].discount')} END AS discount_id
-       FROM invoice_lines l JOIN invoices i ON i.stripe_invoice_id = l.stripe_invoice_id
-       WHERE l.stripe_customer_id IN (:ids) AND l.parent_type = 'subscription_item_details'
-         AND i.status IN ('paid', 'open', 'uncollectible')`),
-    q(`SELECT stripe_invoice_id, stripe_customer_id, stripe_subscription_id, status, currency, total, tax, amount_paid, paid_at,
-              CASE WHEN status = 'uncollectible' THEN ${jsonPath(d, 'raw', '$.status_transitions.marked_uncollectible_at')} END AS uncollectible_at
-       FROM invoices WHERE stripe_customer_id IN (:ids)`),
+         FROM customer_subscriptions s JOIN subscription_items si ON si.stripe_subscription_id = s.stripe_subscription_id
+         WHERE s.stripe_customer_id IN (:ids) AND si.deleted = 0`),
+    q(`SELECT ${lineColumns} FROM invoice_lines WHERE ${lineFilter} AND COALESCE(discount_amount, 0) = 0`),
+    q(`SELECT ${lineColumns}, ${jsonPath(d, 'raw', '$.discount_amounts[0].discount')} AS discount_id
+         FROM invoice_lines WHERE ${lineFilter} AND discount_amount <> 0`),
+    q(`SELECT stripe_invoice_id, stripe_customer_id, stripe_subscription_id, status, currency, total, tax, amount_paid, paid_at
+         FROM invoices WHERE stripe_customer_id IN (:ids)`),
+    q(`SELECT stripe_invoice_id, ${jsonPath(d, 'raw', '$.status_transitions.marked_uncollectible_at')} AS uncollectible_at
+         FROM invoices WHERE stripe_customer_id IN (:ids) AND status = 'uncollectible'`),
     q(`SELECT ${jsonPath(d, 'raw', '$.discounts')} AS discounts FROM invoices
-       WHERE stripe_customer_id IN (:ids) AND total_discount_amount IS NOT NULL AND total_discount_amount <> 0`),
+         WHERE stripe_customer_id IN (:ids) AND total_discount_amount <> 0`),
     q(
       'SELECT stripe_charge_id, stripe_customer_id, stripe_invoice_id, status, paid, stripe_created_at FROM charges WHERE stripe_customer_id IN (:ids)',
     ),
     q(`SELECT r.stripe_charge_id, c.stripe_customer_id, c.stripe_invoice_id, r.amount, r.currency, r.status
-       FROM refunds r JOIN charges c ON c.stripe_charge_id = r.stripe_charge_id WHERE c.stripe_customer_id IN (:ids)`),
+         FROM charges c JOIN refunds r ON r.stripe_charge_id = c.stripe_charge_id WHERE c.stripe_customer_id IN (:ids)`),
     q(`SELECT stripe_payment_method_id, stripe_customer_id, card_exp_month, card_exp_year, stripe_created_at
-       FROM payment_methods WHERE stripe_customer_id IN (:ids) AND detached = 0`),
+         FROM payment_methods WHERE stripe_customer_id IN (:ids) AND detached = 0`),
   ]);
+  // Lines count toward history only on invoices that were (or may still be) collected.
+  const billed = new Set(
+    invoices
+      .filter((r) => r.status === 'paid' || r.status === 'open' || r.status === 'uncollectible')
+      .map((r) => String(r.stripe_invoice_id)),
+  );
+  const uncollectibleAt = new Map(
+    uncollectible.map((r) => [String(r.stripe_invoice_id), r.uncollectible_at]),
+  );
   const discountCoupons = new Map<string, string>();
   for (const r of discounted) {
     const list = parseJson<unknown[]>(r.discounts) ?? [];
@@ -290,10 +320,11 @@ export async function loadChunkInputs(db: Database, ids: readonly string[]): Pro
       priceId: str(r.stripe_price_id),
       quantity: numOrNull(r.quantity),
     })),
-    lines: lines.flatMap((r) => {
+    lines: [...plainLines, ...discountedLines].flatMap((r) => {
       const startMs = ms(r.period_start);
       const endMs = ms(r.period_end);
       if (startMs === null || endMs === null || !r.stripe_subscription_item_id) return [];
+      if (!billed.has(String(r.stripe_invoice_id))) return [];
       return [
         {
           subscriptionId: String(r.stripe_subscription_id),
@@ -320,10 +351,7 @@ export async function loadChunkInputs(db: Database, ids: readonly string[]): Pro
       tax: num(r.tax),
       amountPaid: num(r.amount_paid),
       paidMs: ms(r.paid_at),
-      uncollectibleMs:
-        r.uncollectible_at === null || r.uncollectible_at === undefined
-          ? null
-          : num(r.uncollectible_at) * 1000,
+      uncollectibleMs: secondsToMs(uncollectibleAt.get(String(r.stripe_invoice_id))),
     })),
     charges: charges.map((r) => ({
       id: String(r.stripe_charge_id),

@@ -585,3 +585,96 @@ export const SQLITE_INDEXES_V8: Record<string, { name: string; fields: string[];
     },
   ],
 };
+
+/**
+ * V9 (SQLite only): covering indexes for the analytics engine's per-customer reads. The mirror
+ * rows are wide (Stripe's raw JSON rides along), so reading a few columns of every invoice, line
+ * and charge of a customer chunk used to pull whole rows page by page; these indexes hold the
+ * columns the engine reads (`loadChunkInputs`). MariaDB refuses them (3072-byte key limit with
+ * utf8mb4 VARCHAR(255) ids); its rows keep long JSON off-page anyway.
+ */
+export const SQLITE_INDEXES_V9: Record<string, { name: string; fields: string[]; unique?: boolean }[]> = {
+  invoice_lines: [
+    {
+      name: 'idx_lines_engine',
+      fields: [
+        'stripe_customer_id',
+        'parent_type',
+        'discount_amount',
+        'stripe_invoice_id',
+        'stripe_subscription_id',
+        'stripe_subscription_item_id',
+        'stripe_price_id',
+        'quantity',
+        'amount',
+        'proration',
+        'period_start',
+        'period_end',
+      ],
+    },
+  ],
+  invoices: [
+    {
+      name: 'idx_invoices_engine',
+      fields: [
+        'stripe_customer_id',
+        'status',
+        'total_discount_amount',
+        'stripe_invoice_id',
+        'stripe_subscription_id',
+        'currency',
+        'total',
+        'tax',
+        'amount_paid',
+        'paid_at',
+      ],
+    },
+  ],
+  charges: [
+    {
+      name: 'idx_charges_engine',
+      fields: [
+        'stripe_customer_id',
+        'stripe_charge_id',
+        'stripe_invoice_id',
+        'status',
+        'paid',
+        'stripe_created_at',
+      ],
+    },
+  ],
+  customer_subscriptions: [
+    {
+      name: 'idx_subscriptions_engine',
+      fields: [
+        'stripe_customer_id',
+        'stripe_subscription_id',
+        'status',
+        'currency',
+        'start_date',
+        'stripe_created_at',
+        'trial_start',
+        'trial_end',
+        'ended_at',
+        'cancel_at',
+        'canceled_at',
+        'cancel_at_period_end',
+        'current_period_start',
+        'current_period_end',
+        'stripe_product_id',
+      ],
+    },
+  ],
+  subscription_items: [
+    {
+      name: 'idx_items_engine',
+      fields: [
+        'stripe_subscription_id',
+        'deleted',
+        'stripe_subscription_item_id',
+        'stripe_price_id',
+        'quantity',
+      ],
+    },
+  ],
+};

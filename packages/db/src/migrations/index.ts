@@ -8,6 +8,7 @@ import {
   PLAN_TABLE_INDEXES_V2,
   PLAN_TABLE_INDEXES_V3,
   SQLITE_INDEXES_V8,
+  SQLITE_INDEXES_V9,
   TABLE_ADDITIONS_V4,
   TABLE_INDEXES_V5,
   TABLE_INDEXES_V6,
@@ -105,6 +106,15 @@ const MIGRATIONS = [
     async up({ context: { sequelize, queryInterface } }: { context: MigrationContext }) {
       if (sequelize.getDialect() !== 'sqlite') return;
       for (const [table, list] of Object.entries(SQLITE_INDEXES_V8)) {
+        await addMissingIndexes(queryInterface, table, list);
+      }
+    },
+  },
+  {
+    name: '0012-analytics-engine-covering-indexes',
+    async up({ context: { sequelize, queryInterface } }: { context: MigrationContext }) {
+      if (sequelize.getDialect() !== 'sqlite') return;
+      for (const [table, list] of Object.entries(SQLITE_INDEXES_V9)) {
         await addMissingIndexes(queryInterface, table, list);
       }
     },
