@@ -7,6 +7,7 @@ export { type FixtureAccountData, loadFixture } from './fixture.ts';
 export type { GenerateOptions } from './generate.ts';
 export type { GroundTruth, Span } from './groundtruth.ts';
 export { convertMinor, DEFAULT_RATES, type Rates, rate4, subscriptionMrr } from './mrr.ts';
+export { type SimulatorProcess, type SimulatorProcessOptions, startSimulatorProcess } from './process.ts';
 export { API_VERSION } from './render.ts';
 export type { Stats } from './server.ts';
 export { type Simulator, type SimulatorOptions, startSimulator } from './simulator.ts';
