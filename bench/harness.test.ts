@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { median, percentile, renderTable, summarize } from './harness.ts';
+import {
+  formatDuration,
+  median,
+  parseMaxRssMb,
+  percentile,
+  renderTable,
+  renderTimings,
+  summarize,
+} from './harness.ts';
 
 describe('bench harness', () => {
   it('median of 5, 1, 3 is 3; of 4, 1, 3, 2 is 2.5', () => {
@@ -19,5 +27,27 @@ describe('bench harness', () => {
     });
     expect(s).toMatchObject({ median: 60, min: 40, max: 70, pass: false });
     expect(renderTable([s])).toMatch(/SHORT/);
+  });
+  it('reads the peak RSS from GNU time, and refuses output without it', () => {
+    expect(parseMaxRssMb('sync done\nmaxrss_kb=524288\n')).toBe(512);
+    expect(() => parseMaxRssMb('Command terminated by signal 9')).toThrow(/no peak RSS/);
+  });
+  it('formats durations in seconds, or minutes and seconds', () => {
+    expect([formatDuration(42_400), formatDuration(60_000), formatDuration(725_000)]).toEqual([
+      '42 s',
+      '1 min 0 s',
+      '12 min 5 s',
+    ]);
+  });
+  it('totals the scenario times and says whether the suite kept its budget', () => {
+    const timings = [
+      { scenario: 'sync', ms: 600_000 },
+      { scenario: 'memory', ms: 200_000 },
+    ];
+    expect(renderTimings(timings, 900_000)).toBe(
+      'total 13 min 20 s (within the 15 min 0 s budget): sync 10 min 0 s, memory 3 min 20 s',
+    );
+    expect(renderTimings(timings, 700_000)).toMatch(/^total 13 min 20 s \(OVER the 11 min 40 s budget\)/);
+    expect(renderTimings(timings, null)).toBe('total 13 min 20 s: sync 10 min 0 s, memory 3 min 20 s');
   });
 });

@@ -105,6 +105,32 @@ export function renderTable(rows: FigureSummary[]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
+/** Peak RSS in MB from GNU time's `-f maxrss_kb=%M` line on stderr; throws if it is missing. */
+export function parseMaxRssMb(stderr: string): number {
+  const kb = /maxrss_kb=(\d+)/.exec(stderr)?.[1];
+  if (!kb) throw new Error(`no peak RSS from /usr/bin/time in: ${stderr.trim().slice(-500)}`);
+  return Number(kb) / 1024;
+}
+
+/** "12 min 5 s" / "42 s": how long the whole run took, for the last line of the output. */
+export function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s} s` : `${Math.floor(s / 60)} min ${s % 60} s`;
+}
+
+/** Each scenario's time and the total, against the suite's budget (issue 9: 10k in < 15 min). */
+export function renderTimings(timings: { scenario: string; ms: number }[], budgetMs: number | null): string {
+  const total = timings.reduce((sum, t) => sum + t.ms, 0);
+  const parts = timings.map((t) => `${t.scenario} ${formatDuration(t.ms)}`).join(', ');
+  const budget =
+    budgetMs === null
+      ? ''
+      : total <= budgetMs
+        ? ` (within the ${formatDuration(budgetMs)} budget)`
+        : ` (OVER the ${formatDuration(budgetMs)} budget)`;
+  return `total ${formatDuration(total)}${budget}: ${parts}`;
+}
+
 export function renderMarkdown(rows: FigureSummary[], meta: Record<string, string>): string {
   const lines = [
     '| scenario | figure | median | min–max | target | mark |',

@@ -11,8 +11,10 @@ import {
   type BenchContext,
   type DbKind,
   type FigureSummary,
+  formatDuration,
   renderMarkdown,
   renderTable,
+  renderTimings,
   type Scale,
   summarize,
 } from './harness.ts';
@@ -58,13 +60,17 @@ const ctx: BenchContext = {
   log: (message) => console.log(`  · ${message}`),
 };
 
+// Issue 9: the whole suite at 10k must finish in under 15 minutes on the 2-core machine.
+const BUDGET_MS = scale === '10k' && !values.only?.length ? 15 * 60_000 : null;
 const started = Date.now();
 const rows: FigureSummary[] = [];
+const timings: { scenario: string; ms: number }[] = [];
 for (const scenario of selected) {
   console.log(`\n▶ ${scenario.name}: ${scenario.description}`);
   const t0 = Date.now();
   const figures = await scenario.run(ctx);
   rows.push(...figures.map((f) => summarize(scenario.name, f)));
+  timings.push({ scenario: scenario.name, ms: Date.now() - t0 });
   console.log(`  done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
@@ -72,7 +78,8 @@ const meta = {
   command: `npm run bench -- --scale ${scale} --db ${db} --runs ${runs}${values.only ? ` --only ${values.only.join(' --only ')}` : ''}`,
   date: new Date().toISOString(),
   machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
-  'total time': `${((Date.now() - started) / 1000).toFixed(0)} s`,
+  'total time': formatDuration(Date.now() - started),
+  timings: renderTimings(timings, BUDGET_MS),
 };
 console.log(`\n${renderTable(rows)}\n`);
 const dir = path.join(import.meta.dirname, 'results');
@@ -80,3 +87,4 @@ mkdirSync(dir, { recursive: true });
 writeFileSync(path.join(dir, 'latest.json'), `${JSON.stringify({ meta, figures: rows }, null, 2)}\n`);
 writeFileSync(path.join(dir, 'latest.md'), renderMarkdown(rows, meta));
 console.log(`wrote ${path.relative(process.cwd(), dir)}/latest.json and latest.md`);
+console.log(`\n${renderTimings(timings, BUDGET_MS)}`);
