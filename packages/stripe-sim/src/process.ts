@@ -16,6 +16,10 @@ export interface SimulatorProcessOptions {
   seed: number;
   latencyMs?: number;
   rateLimit?: number;
+  /** Last day of the generated history (YYYY-MM-DD); live mode's clock starts at its end. */
+  now?: string;
+  /** Live mode: a tick every intervalMs, its events sent as signed webhooks to webhookUrl. */
+  live?: { intervalMs: number; webhookUrl: string; webhookSecret: string };
 }
 
 export interface SimulatorProcess {
@@ -37,6 +41,15 @@ export async function startSimulatorProcess(options: SimulatorProcessOptions): P
   ];
   if (options.latencyMs !== undefined) args.push(`--latency-ms=${options.latencyMs}`);
   if (options.rateLimit !== undefined) args.push(`--rate-limit=${options.rateLimit}`);
+  if (options.now !== undefined) args.push(`--now=${options.now}`);
+  if (options.live) {
+    args.push(
+      '--live',
+      `--live-interval-ms=${options.live.intervalMs}`,
+      `--webhook-url=${options.live.webhookUrl}`,
+      `--webhook-secret=${options.live.webhookSecret}`,
+    );
+  }
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => {

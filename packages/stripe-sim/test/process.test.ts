@@ -1,3 +1,7 @@
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimulatorProcess, startSimulatorProcess } from '../src/index.ts';
 
@@ -25,5 +29,43 @@ describe('startSimulatorProcess', () => {
     await expect(startSimulatorProcess({ customers: -1, months: 3, seed: 5 })).rejects.toThrow(
       /--customers must be between/,
     );
+  }, 60_000);
+
+  it('in live mode sends each new event as a signed webhook to the URL, on a clock from --now', async () => {
+    const secret = 'whsec_process_test';
+    const bodies: { body: string; signature: string }[] = [];
+    const receiver = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (d: Buffer) => {
+        body += d.toString();
+      });
+      req.on('end', () => {
+        bodies.push({ body, signature: String(req.headers['stripe-signature']) });
+        res.end('{}');
+      });
+    });
+    receiver.listen(0, '127.0.0.1');
+    await once(receiver, 'listening');
+    const { port } = receiver.address() as AddressInfo;
+    const live = await startSimulatorProcess({
+      customers: 30,
+      months: 3,
+      seed: 5,
+      now: '2026-01-15',
+      live: { intervalMs: 50, webhookUrl: `http://127.0.0.1:${port}/hooks`, webhookSecret: secret },
+    });
+    try {
+      while (bodies.length === 0) await new Promise((r) => setTimeout(r, 50));
+      const event = new Stripe('sk_test_x').webhooks.constructEvent(
+        bodies[0]!.body,
+        bodies[0]!.signature,
+        secret,
+      );
+      expect(event.created).toBeGreaterThan(Date.parse('2026-01-15T00:00:00Z') / 1000);
+      expect(event.created).toBeLessThan(Date.parse('2026-01-17T00:00:00Z') / 1000);
+    } finally {
+      await live.stop();
+      receiver.close();
+    }
   }, 60_000);
 });
