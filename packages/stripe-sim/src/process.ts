@@ -16,8 +16,6 @@ export interface SimulatorProcessOptions {
   seed: number;
   latencyMs?: number;
   rateLimit?: number;
-  /** Last day of the generated history (YYYY-MM-DD); live mode's clock starts at its end. */
-  now?: string;
   /** Live mode: a tick every intervalMs, its events sent as signed webhooks to webhookUrl. */
   live?: { intervalMs: number; webhookUrl: string; webhookSecret: string };
 }
@@ -41,7 +39,6 @@ export async function startSimulatorProcess(options: SimulatorProcessOptions): P
   ];
   if (options.latencyMs !== undefined) args.push(`--latency-ms=${options.latencyMs}`);
   if (options.rateLimit !== undefined) args.push(`--rate-limit=${options.rateLimit}`);
-  if (options.now !== undefined) args.push(`--now=${options.now}`);
   if (options.live) {
     args.push(
       '--live',
