@@ -153,3 +153,101 @@ export function toDate(value: unknown): Date | null {
   if (Number.isNaN(date.getTime())) throw new Error(`Unreadable date from the database: ${text}`);
   return date;
 }
+
+/**
+ * The customer search folds case and accents the same way on both dialects: each letter of
+ * Latin-1 Supplement and Latin Extended-A maps to its base letter (NFKD without the marks, lower
+ * case) — 'João' → 'joao' — and the rest is lower-cased. The table is built once here and
+ * applied by SQL at write time (below) and by `foldSearchText` to the searched term, so what is
+ * stored and what is looked for can't drift apart. Letters without a decomposition (ø, æ, ß, ł)
+ * stay themselves on both sides.
+ */
+const SEARCH_FOLDS: readonly (readonly [string, string])[] = (() => {
+  const folds: [string, string][] = [];
+  for (let cp = 0xc0; cp <= 0x17f; cp++) {
+    const ch = String.fromCodePoint(cp);
+    const base = ch.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+    // One character to one character, so folding never lengthens the text past its column.
+    if (base !== ch && [...base].length === 1) folds.push([ch, base]);
+  }
+  return folds;
+})();
+const SEARCH_FOLD_MAP = new Map(SEARCH_FOLDS);
+
+/** The searched term as the search column stores text (control characters dropped: they separate fields). */
+export function foldSearchText(term: string): string {
+  return [...term.normalize('NFC').replace(/\p{Cc}/gu, '')]
+    .map((ch) => SEARCH_FOLD_MAP.get(ch) ?? ch)
+    .join('')
+    .toLowerCase();
+}
+
+/** Matching needs three characters for the trigram index; shorter terms are scanned. */
+export const SEARCH_TRIGRAM_MIN = 3;
+
+function searchFoldSql(dialect: Dialect, text: string): string {
+  let sql = text;
+  for (const [from, to] of SEARCH_FOLDS) sql = `REPLACE(${sql}, '${from}', '${to}')`;
+  return dialect === 'sqlite' ? `lower(${sql})` : `LOWER(${sql})`;
+}
+
+/**
+ * Name, email and Stripe id of a customer row (`row.` prefix: `new.` in a trigger, '' in a
+ * generated column), folded and joined by char(1) so a term can't match across two fields.
+ */
+function customerSearchTextSql(dialect: Dialect, row: string): string {
+  if (dialect === 'sqlite') {
+    return searchFoldSql(
+      dialect,
+      `coalesce(${row}name, '') || char(1) || coalesce(${row}email, '') || char(1) || ${row}stripe_customer_id`,
+    );
+  }
+  // REPLACE must compare bytes, whatever collation the plan's columns have.
+  return searchFoldSql(
+    dialect,
+    `CONVERT(CONCAT_WS(CHAR(1 USING utf8mb4), ${row}name, ${row}email, ${row}stripe_customer_id) USING utf8mb4) COLLATE utf8mb4_bin`,
+  );
+}
+
+/**
+ * The customer search's DDL on SQLite: an FTS5 table with the trigram tokenizer (substring
+ * MATCH from the index) holding each customer's folded text under the customer's id, kept by
+ * triggers, so every writer (sync, erasure, loaders) keeps it current. MariaDB has no substring
+ * index: see `mysqlCustomerSearchColumn`.
+ */
+export function sqliteCustomerSearchDdl(): string[] {
+  const insert = `INSERT INTO customer_search (rowid, search_text) VALUES (new.id, ${customerSearchTextSql('sqlite', 'new.')});`;
+  return [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS customer_search USING fts5(search_text, tokenize = 'trigram')",
+    `CREATE TRIGGER IF NOT EXISTS customers_search_insert AFTER INSERT ON customers BEGIN ${insert} END`,
+    `CREATE TRIGGER IF NOT EXISTS customers_search_update AFTER UPDATE OF name, email, stripe_customer_id ON customers
+       WHEN new.name IS NOT old.name OR new.email IS NOT old.email OR new.stripe_customer_id IS NOT old.stripe_customer_id
+       BEGIN DELETE FROM customer_search WHERE rowid = old.id; ${insert} END`,
+    'CREATE TRIGGER IF NOT EXISTS customers_search_delete AFTER DELETE ON customers BEGIN DELETE FROM customer_search WHERE rowid = old.id; END',
+    `INSERT INTO customer_search (rowid, search_text)
+       SELECT id, ${customerSearchTextSql('sqlite', '')} FROM customers WHERE id NOT IN (SELECT rowid FROM customer_search)`,
+  ];
+}
+
+/**
+ * MySQL/MariaDB: a stored generated column with the same folded text, whose narrow index a
+ * search scans (binary INSTR on short keys) instead of the wide rows. 767 characters: name,
+ * email and id (255 each) plus two separators; 767 × 4 bytes fits InnoDB's 3072-byte index key.
+ */
+export function mysqlCustomerSearchColumn(): string {
+  return `ALTER TABLE customers ADD COLUMN search_text VARCHAR(767) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin
+    AS (${customerSearchTextSql('mysql', '')}) STORED`;
+}
+
+/**
+ * SELECT of the ids of customers whose name, email or Stripe id contains the folded term,
+ * given as `:searchTerm` (and as `:searchMatch`, an FTS5 phrase, for SQLite's trigram index).
+ */
+export function customerSearchIdsSql(dialect: Dialect, folded: string): string {
+  if (dialect === 'sqlite') {
+    return [...folded].length >= SEARCH_TRIGRAM_MIN
+      ? 'SELECT rowid AS id FROM customer_search WHERE customer_search MATCH :searchMatch'
+      : 'SELECT rowid AS id FROM customer_search WHERE instr(search_text, :searchTerm) > 0';
+  }
+  return 'SELECT id FROM customers WHERE INSTR(search_text, :searchTerm) > 0';
+}

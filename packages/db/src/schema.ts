@@ -678,3 +678,11 @@ export const SQLITE_INDEXES_V9: Record<string, { name: string; fields: string[];
     },
   ],
 };
+
+/**
+ * V10 (MySQL/MariaDB): the index the customer search scans, on the folded `customers.search_text`
+ * generated column (dialect.ts `mysqlCustomerSearchColumn`; SQLite has an FTS5 table instead).
+ */
+export const CUSTOMER_SEARCH_INDEXES_V10: { name: string; fields: string[] }[] = [
+  { name: 'idx_customers_search_text', fields: ['search_text'] },
+];

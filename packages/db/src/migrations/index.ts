@@ -1,6 +1,8 @@
 import { type ModelAttributes, type QueryInterface, QueryTypes, type Sequelize } from 'sequelize';
 import { SequelizeStorage, Umzug } from 'umzug';
+import { mysqlCustomerSearchColumn, sqliteCustomerSearchDdl } from '../dialect.ts';
 import {
+  CUSTOMER_SEARCH_INDEXES_V10,
   PLAN_TABLE_ADDITIONS_V1,
   PLAN_TABLE_ADDITIONS_V2,
   PLAN_TABLE_ADDITIONS_V3,
@@ -117,6 +119,23 @@ const MIGRATIONS = [
       for (const [table, list] of Object.entries(SQLITE_INDEXES_V9)) {
         await addMissingIndexes(queryInterface, table, list);
       }
+    },
+  },
+  {
+    // Case- and accent-insensitive substring search at 100k customers (issue 6): an FTS5 trigram
+    // index on SQLite, a narrow index of a folded generated column on MySQL/MariaDB (see dialect.ts).
+    name: '0013-customer-search',
+    async up({ context: { sequelize, queryInterface } }: { context: MigrationContext }) {
+      if (sequelize.getDialect() === 'sqlite') {
+        for (const statement of sqliteCustomerSearchDdl()) await sequelize.query(statement);
+        // 0011's covering index served the LIKE scan this replaces; it only costs writes now.
+        await sequelize.query('DROP INDEX IF EXISTS idx_customers_search');
+        return;
+      }
+      if (!('search_text' in (await queryInterface.describeTable('customers')))) {
+        await sequelize.query(mysqlCustomerSearchColumn());
+      }
+      await addMissingIndexes(queryInterface, 'customers', CUSTOMER_SEARCH_INDEXES_V10);
     },
   },
 ];

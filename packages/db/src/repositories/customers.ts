@@ -4,7 +4,8 @@
  */
 import { QueryTypes } from 'sequelize';
 import type { Database } from '../connection.ts';
-import { bool, containsPattern, day, num, numOrNull, parseJson, str, toDate } from './values.ts';
+import { customerSearchIdsSql, type Dialect, foldSearchText } from '../dialect.ts';
+import { bool, day, num, numOrNull, parseJson, str, toDate } from './values.ts';
 
 export type HealthBand = 'good' | 'warning' | 'at_risk';
 export type CustomerSortField = 'name' | 'created' | 'mrr' | 'health' | 'ltv';
@@ -100,14 +101,38 @@ const SORT_COLUMNS: Record<CustomerSortField, string> = {
   ltv: 'c.lifetime_value',
 };
 
-function filterSql(filter: CustomerFilter): { where: string; replacements: Record<string, unknown> } {
+/**
+ * A search matching at most this many customers becomes a list of ids, so the page and the stats
+ * read only those rows; a broader one stays a subquery (it then reads most rows anyway).
+ */
+const SEARCH_ID_LIST_MAX = 5000;
+
+async function filterSql(
+  db: Database,
+  filter: CustomerFilter,
+): Promise<{ where: string; replacements: Record<string, unknown> }> {
   const conditions = ['c.deleted = 0'];
   const replacements: Record<string, unknown> = {};
-  if (filter.search) {
-    replacements.search = containsPattern(filter.search);
-    conditions.push(
-      "(c.name LIKE :search ESCAPE '!' OR c.email LIKE :search ESCAPE '!' OR c.stripe_customer_id LIKE :search ESCAPE '!')",
-    );
+  const folded = filter.search ? foldSearchText(filter.search) : '';
+  if (folded) {
+    const search = {
+      searchMatch: `"${folded.replaceAll('"', '""')}"`,
+      searchTerm: folded,
+    };
+    const idsSql = customerSearchIdsSql(db.sequelize.getDialect() as Dialect, folded);
+    const ids = await db.sequelize.query<Raw>(`${idsSql} LIMIT ${SEARCH_ID_LIST_MAX + 1}`, {
+      type: QueryTypes.SELECT,
+      replacements: search,
+    });
+    if (!ids.length) {
+      conditions.push('1 = 0');
+    } else if (ids.length <= SEARCH_ID_LIST_MAX) {
+      replacements.searchIds = ids.map((r) => num(r.id));
+      conditions.push('c.id IN (:searchIds)');
+    } else {
+      Object.assign(replacements, search);
+      conditions.push(`c.id IN (${idsSql})`);
+    }
   }
   if (filter.statuses?.length) {
     replacements.statuses = filter.statuses;
@@ -203,7 +228,7 @@ export async function listCustomers(
   db: Database,
   query: CustomerListQuery,
 ): Promise<{ items: CustomerSummary[]; stats: CustomerStats }> {
-  const { where, replacements } = filterSql(query);
+  const { where, replacements } = await filterSql(db, query);
   const direction = query.order === 'asc' ? 'ASC' : 'DESC';
   const rows = await db.sequelize.query<Raw>(
     `SELECT ${SUMMARY_COLUMNS} FROM customers c WHERE ${where}
@@ -214,11 +239,14 @@ export async function listCustomers(
       replacements: { ...replacements, limit: query.limit, offset: (query.page - 1) * query.limit },
     },
   );
-  return { items: rows.map(toSummary), stats: await customerStats(db, query) };
+  return { items: rows.map(toSummary), stats: await customerStats(db, where, replacements) };
 }
 
-export async function customerStats(db: Database, filter: CustomerFilter): Promise<CustomerStats> {
-  const { where, replacements } = filterSql(filter);
+async function customerStats(
+  db: Database,
+  where: string,
+  replacements: Record<string, unknown>,
+): Promise<CustomerStats> {
   const [row] = await db.sequelize.query<Raw>(
     `SELECT COUNT(*) AS total,
        SUM(CASE WHEN c.mrr_reporting > 0 THEN 1 ELSE 0 END) AS active,
@@ -285,7 +313,7 @@ export async function* iterateCustomers(
   filter: CustomerFilter,
   batchSize = 1000,
 ): AsyncGenerator<CustomerRecord> {
-  const { where, replacements } = filterSql(filter);
+  const { where, replacements } = await filterSql(db, filter);
   let after = 0;
   for (;;) {
     const rows = await db.sequelize.query<Raw>(
