@@ -12,8 +12,8 @@
  */
 import { QueryTypes, type Transaction } from 'sequelize';
 import type { Database } from './connection.ts';
-import { type Dialect, dateBucket, jsonText } from './dialect.ts';
-import { bool, day, num, numOrNull, parseJson, str, toDate } from './repositories/values.ts';
+import { type Dialect, dateBucket, epochMs, jsonText } from './dialect.ts';
+import { bool, day, num, numOrNull, parseJson, str } from './repositories/values.ts';
 
 type Raw = Record<string, unknown>;
 
@@ -26,18 +26,10 @@ function jsonPath(dialect: Dialect, column: string, path: string): string {
       `NULLIF(JSON_UNQUOTE(JSON_EXTRACT(${column}, '${path}')), 'null')`;
 }
 
-const SQLITE_UTC = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))? \+00:00$/;
-
-/** Epoch ms of a date/time value; SQLite's UTC text is parsed directly (hot path of big rebuilds). */
+/** Epoch ms of a value read through `epochMs` (a number; MariaDB may hand back a numeric string). */
 function ms(value: unknown): number | null {
-  if (typeof value === 'string') {
-    const m = SQLITE_UTC.exec(value);
-    if (m) {
-      const f = m[7] ?? '0';
-      return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!, +f.padEnd(3, '0'));
-    }
-  }
-  return toDate(value)?.getTime() ?? null;
+  if (value === null || value === undefined) return null;
+  return typeof value === 'number' ? value : Number(value);
 }
 
 const secondsToMs = (value: unknown): number | null =>
@@ -226,8 +218,10 @@ export async function loadChunkInputs(db: Database, ids: readonly string[]): Pro
   const q = (sql: string) =>
     db.sequelize.query<Raw>(sql, { type: QueryTypes.SELECT, replacements: { ids: [...ids] } });
   const d = db.dialect;
+  // Dates come back as epoch ms under their own names.
+  const t = (column: string) => `${epochMs(d, column)} AS ${column}`;
   const lineColumns = `stripe_invoice_id, stripe_subscription_id, stripe_subscription_item_id, stripe_price_id,
-    quantity, amount, proration, period_start, period_end`;
+    quantity, amount, proration, ${t('period_start')}, ${t('period_end')}`;
   const lineFilter = `stripe_customer_id IN (:ids) AND parent_type = 'subscription_item_details'`;
   const [
     customers,
@@ -245,9 +239,9 @@ export async function loadChunkInputs(db: Database, ids: readonly string[]): Pro
     q(
       'SELECT stripe_customer_id, currency, delinquent, default_payment_method_id FROM customers WHERE stripe_customer_id IN (:ids)',
     ),
-    q(`SELECT stripe_customer_id, stripe_subscription_id, status, currency, start_date, stripe_created_at, trial_start,
-                trial_end, ended_at, cancel_at, canceled_at, cancel_at_period_end, current_period_start,
-                current_period_end, stripe_product_id
+    q(`SELECT stripe_customer_id, stripe_subscription_id, status, currency, ${t('start_date')}, ${t('stripe_created_at')},
+              ${t('trial_start')}, ${t('trial_end')}, ${t('ended_at')}, ${t('cancel_at')}, ${t('canceled_at')},
+              cancel_at_period_end, ${t('current_period_start')}, ${t('current_period_end')}, stripe_product_id
          FROM customer_subscriptions WHERE stripe_customer_id IN (:ids)`),
     q(`SELECT si.stripe_subscription_id, si.stripe_subscription_item_id, si.stripe_price_id, si.quantity
          FROM customer_subscriptions s JOIN subscription_items si ON si.stripe_subscription_id = s.stripe_subscription_id
@@ -255,18 +249,18 @@ export async function loadChunkInputs(db: Database, ids: readonly string[]): Pro
     q(`SELECT ${lineColumns} FROM invoice_lines WHERE ${lineFilter} AND COALESCE(discount_amount, 0) = 0`),
     q(`SELECT ${lineColumns}, ${jsonPath(d, 'raw', '$.discount_amounts[0].discount')} AS discount_id
          FROM invoice_lines WHERE ${lineFilter} AND discount_amount <> 0`),
-    q(`SELECT stripe_invoice_id, stripe_customer_id, stripe_subscription_id, status, currency, total, tax, amount_paid, paid_at
+    q(`SELECT stripe_invoice_id, stripe_customer_id, stripe_subscription_id, status, currency, total, tax, amount_paid, ${t('paid_at')}
          FROM invoices WHERE stripe_customer_id IN (:ids)`),
     q(`SELECT stripe_invoice_id, ${jsonPath(d, 'raw', '$.status_transitions.marked_uncollectible_at')} AS uncollectible_at
          FROM invoices WHERE stripe_customer_id IN (:ids) AND status = 'uncollectible'`),
     q(`SELECT ${jsonPath(d, 'raw', '$.discounts')} AS discounts FROM invoices
          WHERE stripe_customer_id IN (:ids) AND total_discount_amount <> 0`),
     q(
-      'SELECT stripe_charge_id, stripe_customer_id, stripe_invoice_id, status, paid, stripe_created_at FROM charges WHERE stripe_customer_id IN (:ids)',
+      `SELECT stripe_charge_id, stripe_customer_id, stripe_invoice_id, status, paid, ${t('stripe_created_at')} FROM charges WHERE stripe_customer_id IN (:ids)`,
     ),
     q(`SELECT r.stripe_charge_id, c.stripe_customer_id, c.stripe_invoice_id, r.amount, r.currency, r.status
          FROM charges c JOIN refunds r ON r.stripe_charge_id = c.stripe_charge_id WHERE c.stripe_customer_id IN (:ids)`),
-    q(`SELECT stripe_payment_method_id, stripe_customer_id, card_exp_month, card_exp_year, stripe_created_at
+    q(`SELECT stripe_payment_method_id, stripe_customer_id, card_exp_month, card_exp_year, ${t('stripe_created_at')}
          FROM payment_methods WHERE stripe_customer_id IN (:ids) AND detached = 0`),
   ]);
   // Lines count toward history only on invoices that were (or may still be) collected.
@@ -431,6 +425,25 @@ export interface ChunkResults {
  */
 export type TransactionRunner = (fn: (transaction: Transaction) => Promise<void>) => Promise<void>;
 
+/** Dates as the dialect stores them: SQLite gets Sequelize's UTC text, formatted without moment. */
+function writeValue(dialect: Dialect, value: unknown): unknown {
+  if (dialect === 'sqlite' && value instanceof Date)
+    return value.toISOString().replace('T', ' ').replace('Z', ' +00:00');
+  return value;
+}
+
+/**
+ * Runs a large write with positional replacements. The query type is given so Sequelize does not
+ * classify the statement by lower-casing its whole text (megabytes over a rebuild).
+ */
+async function write(db: Database, sql: string, values: unknown[], transaction: Transaction): Promise<void> {
+  await db.sequelize.query(sql, {
+    type: sql.startsWith('INSERT') ? QueryTypes.INSERT : QueryTypes.UPDATE,
+    replacements: values.map((v) => writeValue(db.dialect, v)),
+    transaction,
+  });
+}
+
 async function insertMany(
   db: Database,
   table: string,
@@ -442,11 +455,13 @@ async function insertMany(
   const perBatch = Math.max(1, Math.floor(5000 / columns.length));
   for (let i = 0; i < rows.length; i += perBatch) {
     const batch = rows.slice(i, i + perBatch);
-    const placeholders = batch.map(() => `(${columns.map(() => '?').join(', ')})`).join(', ');
-    await db.sequelize.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${placeholders}`, {
-      replacements: batch.flat(),
+    const tuple = `(${columns.map(() => '?').join(', ')})`;
+    await write(
+      db,
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${batch.map(() => tuple).join(', ')}`,
+      batch.flat(),
       transaction,
-    });
+    );
   }
 }
 
@@ -583,16 +598,22 @@ export async function writeChunkResults(
     ];
     for (let i = 0; i < results.figures.length; i += 250) {
       const batch = results.figures.slice(i, i + 250);
-      const replacements: unknown[] = [];
-      const sets = columns.map(([column, value]) => {
-        for (const f of batch) replacements.push(f.customerId, value(f));
-        return `${column} = CASE stripe_customer_id ${batch.map(() => 'WHEN ? THEN ?').join(' ')} END`;
-      });
-      replacements.push(now, ...batch.map((f) => f.customerId));
-      await db.sequelize.query(
-        `UPDATE customers SET ${sets.join(', ')}, metrics_updated_at = ?
-         WHERE stripe_customer_id IN (${batch.map(() => '?').join(', ')})`,
-        { replacements, transaction },
+      const values: unknown[] = [];
+      const bind = (value: unknown) => {
+        values.push(value);
+        return '?';
+      };
+      const sets = columns.map(
+        ([column, value]) =>
+          `${column} = CASE stripe_customer_id ${batch.map((f) => `WHEN ${bind(f.customerId)} THEN ${bind(value(f))}`).join(' ')} END`,
+      );
+      const stamp = bind(now);
+      const ids = batch.map((f) => bind(f.customerId));
+      await write(
+        db,
+        `UPDATE customers SET ${sets.join(', ')}, metrics_updated_at = ${stamp} WHERE stripe_customer_id IN (${ids.join(', ')})`,
+        values,
+        transaction,
       );
     }
   });
