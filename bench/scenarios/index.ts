@@ -1,6 +1,7 @@
 import type { Scenario } from '../harness.ts';
 import { analyticsScenario } from './analytics.ts';
 import { apiScenario } from './api.ts';
+import { memoryScenario } from './memory.ts';
 import { pagesScenario } from './pages.ts';
 import { simulatorScenario } from './simulator.ts';
 import { syncScenario } from './sync.ts';
@@ -14,4 +15,5 @@ export const SCENARIOS: Scenario[] = [
   analyticsScenario,
   apiScenario,
   pagesScenario,
+  memoryScenario,
 ];
