@@ -7,6 +7,7 @@ import { DonutChart } from './charts/DonutChart.tsx';
 import { Sparkline } from './charts/Sparkline.tsx';
 import { StackedMovementsChart } from './charts/StackedMovementsChart.tsx';
 import { AreaChart, LineChart } from './charts/TimeSeriesChart.tsx';
+import { FormatProvider } from './format-context.tsx';
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const plain = (s: string | null | undefined) => (s ?? '').replace(/\s/g, ' ');
@@ -98,6 +99,19 @@ describe.each([
       '2024-02-01,1500.50',
       '2024-03-01,0.99',
     ]);
+  });
+
+  it('formats the table and tooltip in the provider’s locale, keeping the CSV machine-readable', async () => {
+    render(
+      <FormatProvider display={{ locale: 'en-US', timeZone: 'America/New_York' }}>
+        <Chart title="MRR" data={series} valueLabel="MRR" valueFormat={{ kind: 'money', currency: 'brl' }} />
+      </FormatProvider>,
+    );
+    const img = screen.getByRole('img');
+    fireEvent.focus(img);
+    expect(plain(screen.getByRole('status').textContent)).toBe('Mar 1, 2024MRR: R$0.99');
+    expect(tableRows()[2]).toEqual(['Feb 1, 2024', 'R$1,500.50']);
+    expect((await exportCsv()).rows[2]).toBe('2024-02-01,1500.50');
   });
 
   it('shows the empty state without tools', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  createFormatter,
   csvValue,
   formatDate,
   formatMoney,
@@ -46,5 +47,19 @@ describe('pt-BR formatting', () => {
     expect(moneyDecimal(-99, 'brl')).toBe('-0.99');
     expect(moneyDecimal(500, 'jpy')).toBe('500');
     expect(csvValue({ kind: 'number' }, 7)).toBe(7);
+  });
+});
+
+describe('createFormatter', () => {
+  it('binds the display locale and time zone: en-US money and dates, timestamps in the zone', () => {
+    const f = createFormatter({ locale: 'en-US', timeZone: 'America/New_York' });
+    expect(plain(f.money(717600, 'brl'))).toBe('R$7,176.00');
+    expect(f.date('2023-01-15T00:30:00Z')).toBe('Jan 15, 2023');
+    expect(f.percent(0.125)).toBe('12.5%');
+    // Calendar days stay UTC days; moments are shown in the display time zone.
+    expect(plain(f.dateTime('2023-01-15T00:30:00Z'))).toBe('1/14/23, 7:30:00 PM');
+    expect(plain(createFormatter({ locale: 'es-ES', timeZone: 'UTC' }).money(717600, 'brl'))).toBe(
+      '7176,00 BRL',
+    );
   });
 });

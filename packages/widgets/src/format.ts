@@ -1,5 +1,19 @@
-/** pt-BR formatting by default, as the plan formats BRL. */
+/**
+ * The one formatting module of the app, its charts and the widgets. pt-BR by default, as the
+ * plan formats BRL; the admin app's display setting picks another locale and time zone, and
+ * components read it through `useFormat()` (format-context.tsx). CSV values stay machine-readable.
+ */
 export const DEFAULT_LOCALE = 'pt-BR';
+
+/** How the admin app displays figures (the admin settings router owns the choices). */
+export interface DisplaySettings {
+  /** BCP 47 locale, e.g. pt-BR or en-US. */
+  locale: string;
+  /** IANA time zone for timestamps (sync runs, audit log); calendar days stay UTC days. */
+  timeZone: string;
+}
+
+export const DEFAULT_DISPLAY: DisplaySettings = { locale: DEFAULT_LOCALE, timeZone: 'America/Sao_Paulo' };
 
 /** Decimal places of a currency's minor unit (2 for BRL/USD, 0 for JPY). */
 export function currencyDigits(currency: string): number {
@@ -68,6 +82,13 @@ export function formatMonth(value: Date | string, locale = DEFAULT_LOCALE): stri
   );
 }
 
+/** A moment in the display time zone, e.g. "25/11/2026, 21:30:05". */
+export function formatDateTime(value: Date | string, locale = DEFAULT_LOCALE, timeZone = 'UTC'): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium', timeZone }).format(
+    new Date(value),
+  );
+}
+
 /** The date as 'YYYY-MM-DD' (UTC), for tables and CSV files. */
 export function isoDay(value: Date | string): string {
   return new Date(value).toISOString().slice(0, 10);
@@ -78,16 +99,16 @@ export type ValueFormat = { kind: 'number' } | { kind: 'money'; currency: string
 
 export const NUMBER_FORMAT: ValueFormat = { kind: 'number' };
 
-export function formatValue(format: ValueFormat, value: number): string {
-  if (format.kind === 'money') return formatMoney(value, format.currency);
-  if (format.kind === 'percent') return formatPercent(value);
-  return formatNumber(value);
+export function formatValue(format: ValueFormat, value: number, locale = DEFAULT_LOCALE): string {
+  if (format.kind === 'money') return formatMoney(value, format.currency, locale);
+  if (format.kind === 'percent') return formatPercent(value, { locale });
+  return formatNumber(value, locale);
 }
 
-export function formatValueCompact(format: ValueFormat, value: number): string {
-  if (format.kind === 'money') return formatMoneyCompact(value, format.currency);
-  if (format.kind === 'percent') return formatPercent(value);
-  return formatNumberCompact(value);
+export function formatValueCompact(format: ValueFormat, value: number, locale = DEFAULT_LOCALE): string {
+  if (format.kind === 'money') return formatMoneyCompact(value, format.currency, locale);
+  if (format.kind === 'percent') return formatPercent(value, { locale });
+  return formatNumberCompact(value, locale);
 }
 
 /** A value as written to CSV: money in major units, ratios and counts as plain numbers. */
@@ -102,4 +123,38 @@ export function unitSuffix(format: ValueFormat): string {
     : format.kind === 'percent'
       ? ' (%)'
       : '';
+}
+
+/** The formatters above bound to one display setting: what components get from `useFormat()`. */
+export interface Formatter {
+  display: DisplaySettings;
+  money(minor: number, currency: string): string;
+  moneyCompact(minor: number, currency: string): string;
+  number(value: number): string;
+  numberCompact(value: number): string;
+  percent(ratio: number, options?: { signed?: boolean }): string;
+  date(value: Date | string): string;
+  dateShort(value: Date | string): string;
+  month(value: Date | string): string;
+  dateTime(value: Date | string): string;
+  value(format: ValueFormat, value: number): string;
+  valueCompact(format: ValueFormat, value: number): string;
+}
+
+export function createFormatter(display: DisplaySettings = DEFAULT_DISPLAY): Formatter {
+  const { locale, timeZone } = display;
+  return {
+    display,
+    money: (minor, currency) => formatMoney(minor, currency, locale),
+    moneyCompact: (minor, currency) => formatMoneyCompact(minor, currency, locale),
+    number: (value) => formatNumber(value, locale),
+    numberCompact: (value) => formatNumberCompact(value, locale),
+    percent: (ratio, options) => formatPercent(ratio, { ...options, locale }),
+    date: (value) => formatDate(value, locale),
+    dateShort: (value) => formatDateShort(value, locale),
+    month: (value) => formatMonth(value, locale),
+    dateTime: (value) => formatDateTime(value, locale, timeZone),
+    value: (format, value) => formatValue(format, value, locale),
+    valueCompact: (format, value) => formatValueCompact(format, value, locale),
+  };
 }

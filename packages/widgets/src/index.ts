@@ -25,11 +25,16 @@ export {
 } from './elements/define.ts';
 export type { AtRiskCustomers, CustomerHealth, MrrSummary } from './elements/views.tsx';
 export {
+  createFormatter,
   csvValue,
   currencyDigits,
+  DEFAULT_DISPLAY,
   DEFAULT_LOCALE,
+  type DisplaySettings,
+  type Formatter,
   formatDate,
   formatDateShort,
+  formatDateTime,
   formatMoney,
   formatMoneyCompact,
   formatMonth,
@@ -42,4 +47,5 @@ export {
   moneyDecimal,
   type ValueFormat,
 } from './format.ts';
+export { FormatProvider, useFormat } from './format-context.tsx';
 export { CHART_CSS } from './styles.ts';

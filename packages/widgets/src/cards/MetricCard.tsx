@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import { formatPercent, formatValue, type ValueFormat } from '../format.ts';
+import type { ValueFormat } from '../format.ts';
+import { useFormat } from '../format-context.tsx';
 
 export interface MetricCardProps {
   label: string;
@@ -23,25 +24,26 @@ export function changeTone(change: number, goodWhen: 'up' | 'down'): 'good' | 'b
 /** A headline figure with its change against the previous period, in words as well as colour. */
 export function MetricCard(props: MetricCardProps) {
   const { label, value, format, change = null, goodWhen = 'up', comparedTo = 'vs. período anterior' } = props;
+  const f = useFormat();
   const tone = change === null ? 'flat' : changeTone(change, goodWhen);
   const words =
     change === null
       ? 'sem comparação com o período anterior'
       : change === 0
         ? `sem variação ${comparedTo}`
-        : `${change > 0 ? 'aumento' : 'queda'} de ${formatPercent(Math.abs(change))} ${comparedTo}`;
+        : `${change > 0 ? 'aumento' : 'queda'} de ${f.percent(Math.abs(change))} ${comparedTo}`;
   return (
     <section className="mp-card" part="card">
       <p className="mp-card__label">{label}</p>
       <p className="mp-card__value" part="value">
-        {formatValue(format, value)}
+        {f.value(format, value)}
       </p>
       <p className={`mp-change mp-change--${tone}`} part="change">
         {change === null ? (
           <span>—</span>
         ) : (
           <span aria-hidden="true">
-            {change > 0 ? '▲' : change < 0 ? '▼' : '●'} {formatPercent(change, { signed: true })} {comparedTo}
+            {change > 0 ? '▲' : change < 0 ? '▼' : '●'} {f.percent(change, { signed: true })} {comparedTo}
           </span>
         )}
         <span className="mp-sr-only">{words[0]!.toUpperCase() + words.slice(1)}</span>

@@ -1,7 +1,8 @@
 import { Group } from '@visx/group';
 import { scaleBand } from '@visx/scale';
 import { type KeyboardEvent, useState } from 'react';
-import { formatMoney, formatMonth, formatNumber, formatPercent, isoDay, moneyDecimal } from '../format.ts';
+import { isoDay, moneyDecimal } from '../format.ts';
+import { useFormat } from '../format-context.tsx';
 import { ChartFrame, type Column } from './ChartFrame.tsx';
 import { ChartTooltip } from './Tooltip.tsx';
 
@@ -32,13 +33,13 @@ const MARGIN = { top: 24, right: 8, bottom: 8, left: 84 };
 /** Cohort retention grid: rows are signup months, columns months since; % text in every cell. */
 export function CohortHeatmap(props: CohortHeatmapProps) {
   const { title, data, measure, currency = 'brl' } = props;
+  const f = useFormat();
   const months = Math.max(0, ...data.map((r) => r.values.length));
   const height = props.height ?? MARGIN.top + MARGIN.bottom + Math.max(1, data.length) * 28;
   const [active, setActive] = useState<{ row: number; col: number } | null>(null);
-  const sizeText = (r: CohortRow) =>
-    measure === 'mrr' ? formatMoney(r.size, currency) : formatNumber(r.size);
+  const sizeText = (r: CohortRow) => (measure === 'mrr' ? f.money(r.size, currency) : f.number(r.size));
   const columns: Column<CohortRow>[] = [
-    { label: 'Coorte', text: (r) => formatMonth(r.cohort), csv: (r) => isoDay(r.cohort).slice(0, 7) },
+    { label: 'Coorte', text: (r) => f.month(r.cohort), csv: (r) => isoDay(r.cohort).slice(0, 7) },
     {
       label: measure === 'mrr' ? `MRR inicial (${currency.toUpperCase()})` : 'Clientes',
       text: sizeText,
@@ -48,7 +49,7 @@ export function CohortHeatmap(props: CohortHeatmapProps) {
       { length: months },
       (_, m): Column<CohortRow> => ({
         label: `Mês ${m} (%)`,
-        text: (r) => (r.values[m] == null ? '—' : formatPercent(r.values[m]!)),
+        text: (r) => (r.values[m] == null ? '—' : f.percent(r.values[m]!)),
         csv: (r) => (r.values[m] == null ? null : Number((r.values[m]! * 100).toFixed(2))),
       }),
     ),
@@ -56,9 +57,7 @@ export function CohortHeatmap(props: CohortHeatmapProps) {
   const measureText = measure === 'mrr' ? 'do MRR' : 'dos clientes';
   const summary =
     `${title}: retenção ${measureText} de ${data.length} coortes` +
-    (data.length
-      ? ` (${formatMonth(data[0]!.cohort)} a ${formatMonth(data[data.length - 1]!.cohort)})`
-      : '') +
+    (data.length ? ` (${f.month(data[0]!.cohort)} a ${f.month(data[data.length - 1]!.cohort)})` : '') +
     `, até ${Math.max(0, months - 1)} meses depois. Use as setas para percorrer as células.`;
 
   return (
@@ -131,7 +130,7 @@ export function CohortHeatmap(props: CohortHeatmapProps) {
                       textAnchor="end"
                       className="mp-heat__head"
                     >
-                      {formatMonth(row.cohort)}
+                      {f.month(row.cohort)}
                     </text>
                     {row.values.map((value, m) =>
                       value == null ? null : (
@@ -162,7 +161,7 @@ export function CohortHeatmap(props: CohortHeatmapProps) {
                               value > 0.55 ? 'mp-heat__text mp-heat__text--on-dark' : 'mp-heat__text'
                             }
                           >
-                            {formatPercent(value)}
+                            {f.percent(value)}
                           </text>
                         </g>
                       ),
@@ -177,12 +176,10 @@ export function CohortHeatmap(props: CohortHeatmapProps) {
                 top={MARGIN.top + (y(active.row) ?? 0)}
               >
                 <strong>
-                  {formatMonth(cell.cohort)}, mês {active.col}
+                  {f.month(cell.cohort)}, mês {active.col}
                 </strong>
                 <span>
-                  {cellValue == null
-                    ? 'Ainda sem dados'
-                    : `Retenção ${measureText}: ${formatPercent(cellValue)}`}
+                  {cellValue == null ? 'Ainda sem dados' : `Retenção ${measureText}: ${f.percent(cellValue)}`}
                 </span>
                 <span>
                   {measure === 'mrr' ? 'MRR inicial' : 'Clientes'}: {sizeText(cell)}

@@ -1,7 +1,7 @@
 import { Group } from '@visx/group';
 import { Pie } from '@visx/shape';
 import { useState } from 'react';
-import { formatNumber, formatPercent } from '../format.ts';
+import { useFormat } from '../format-context.tsx';
 import { ChartFrame, type Column } from './ChartFrame.tsx';
 import { ChartTooltip, nextIndex } from './Tooltip.tsx';
 
@@ -25,20 +25,21 @@ export interface DonutChartProps {
 /** Shares of a whole (e.g. subscriptions by status) as a donut with a legend. */
 export function DonutChart(props: DonutChartProps) {
   const { title, valueLabel, height = 220 } = props;
+  const f = useFormat();
   const data = props.data.filter((d) => d.value > 0);
   const total = data.reduce((sum, d) => sum + d.value, 0);
   const [active, setActive] = useState<number | null>(null);
   const share = (d: DonutSlice) => (total ? d.value / total : 0);
   const columns: Column<DonutSlice>[] = [
     { label: 'Categoria', text: (d) => d.label, csv: (d) => d.label },
-    { label: valueLabel, text: (d) => formatNumber(d.value), csv: (d) => d.value },
+    { label: valueLabel, text: (d) => f.number(d.value), csv: (d) => d.value },
     {
       label: 'Participação (%)',
-      text: (d) => formatPercent(share(d)),
+      text: (d) => f.percent(share(d)),
       csv: (d) => Number((share(d) * 100).toFixed(2)),
     },
   ];
-  const summary = `${title}: ${data.map((d) => `${d.label} ${formatNumber(d.value)} (${formatPercent(share(d))})`).join('; ')}. Total ${formatNumber(total)}.`;
+  const summary = `${title}: ${data.map((d) => `${d.label} ${f.number(d.value)} (${f.percent(share(d))})`).join('; ')}. Total ${f.number(total)}.`;
   return (
     <ChartFrame
       title={title}
@@ -94,7 +95,7 @@ export function DonutChart(props: DonutChartProps) {
                   }
                 </Pie>
                 <text textAnchor="middle" dy="0.35em" className="mp-donut__total">
-                  {formatNumber(total)}
+                  {f.number(total)}
                 </text>
               </Group>
             </svg>
@@ -102,7 +103,7 @@ export function DonutChart(props: DonutChartProps) {
               <ChartTooltip left={size / 2} top={size / 2}>
                 <strong>{slice.label}</strong>
                 <span>
-                  {formatNumber(slice.value)} ({formatPercent(share(slice))})
+                  {f.number(slice.value)} ({f.percent(share(slice))})
                 </span>
               </ChartTooltip>
             ) : null}
@@ -110,7 +111,7 @@ export function DonutChart(props: DonutChartProps) {
               {data.map((d, i) => (
                 <li key={d.key}>
                   <span className={`mp-swatch mp-slice--${i % 6}`} />
-                  {d.label}: {formatNumber(d.value)}
+                  {d.label}: {f.number(d.value)}
                 </li>
               ))}
             </ul>

@@ -1,6 +1,7 @@
 import { scaleLinear } from '@visx/scale';
 import { LinePath } from '@visx/shape';
 import { NUMBER_FORMAT, type ValueFormat } from '../format.ts';
+import { useFormat } from '../format-context.tsx';
 import { ChartFrame } from './ChartFrame.tsx';
 import { describeSeries, type SeriesPoint, seriesColumns } from './series.ts';
 
@@ -15,11 +16,12 @@ export interface SparklineProps {
 
 /** A small trend line without axes; its table view and CSV carry the exact values. */
 export function Sparkline(props: SparklineProps) {
+  const f = useFormat();
   const { title, data, valueLabel, valueFormat = NUMBER_FORMAT, height = 40 } = props;
   return (
     <ChartFrame
       title={title}
-      columns={seriesColumns(valueLabel, valueFormat)}
+      columns={seriesColumns(f, valueLabel, valueFormat)}
       rows={data}
       filename={props.filename ?? title}
       height={height}
@@ -39,7 +41,7 @@ export function Sparkline(props: SparklineProps) {
             width={width}
             height={height}
             role="img"
-            aria-label={describeSeries(valueLabel, data, valueFormat)}
+            aria-label={describeSeries(f, valueLabel, data, valueFormat)}
             className="mp-svg mp-sparkline"
           >
             <LinePath data={values} x={(_, i) => px(i)} y={py} className="mp-line" />

@@ -3,7 +3,8 @@ import { Group } from '@visx/group';
 import { scaleBand, scaleLinear } from '@visx/scale';
 import { LinePath } from '@visx/shape';
 import { type KeyboardEvent, useState } from 'react';
-import { formatMoney, formatMoneyCompact, formatMonth, isoDay, moneyDecimal } from '../format.ts';
+import { isoDay, moneyDecimal } from '../format.ts';
+import { useFormat } from '../format-context.tsx';
 import { ChartFrame, type Column } from './ChartFrame.tsx';
 import { ChartTooltip } from './Tooltip.tsx';
 
@@ -58,9 +59,10 @@ const LEGEND_HEIGHT = 24;
 
 /** MRR movements per period as stacked bars (gains above zero, losses below) with the net line. */
 export function StackedMovementsChart(props: StackedMovementsChartProps) {
-  const { title, data, currency, onSelect, formatPeriod = formatMonth, height = 280 } = props;
+  const f = useFormat();
+  const { title, data, currency, onSelect, formatPeriod = f.month, height = 280 } = props;
   const [active, setActive] = useState<{ index: number; type: MovementType } | null>(null);
-  const money = (v: number) => formatMoney(v, currency);
+  const money = (v: number) => f.money(v, currency);
   const columns: Column<MovementsPeriod>[] = [
     { label: 'Período', text: (r) => formatPeriod(r.period), csv: (r) => isoDay(r.period) },
     ...[...GAINS, ...LOSSES].map(
@@ -135,7 +137,7 @@ export function StackedMovementsChart(props: StackedMovementsChartProps) {
                 <AxisLeft
                   scale={y}
                   numTicks={Math.max(2, Math.floor(innerHeight / 40))}
-                  tickFormat={(v) => formatMoneyCompact(Number(v), currency)}
+                  tickFormat={(v) => f.moneyCompact(Number(v), currency)}
                   axisClassName="mp-axis"
                 />
                 <line x1={0} x2={innerWidth} y1={y(0)} y2={y(0)} className="mp-zero" />

@@ -4,14 +4,8 @@ import { Group } from '@visx/group';
 import { scaleLinear, scaleUtc } from '@visx/scale';
 import { AreaClosed, Line, LinePath } from '@visx/shape';
 import { type KeyboardEvent, type PointerEvent, useState } from 'react';
-import {
-  formatDate,
-  formatDateShort,
-  formatValue,
-  formatValueCompact,
-  NUMBER_FORMAT,
-  type ValueFormat,
-} from '../format.ts';
+import { NUMBER_FORMAT, type ValueFormat } from '../format.ts';
+import { useFormat } from '../format-context.tsx';
 import { ChartFrame } from './ChartFrame.tsx';
 import { describeSeries, type SeriesPoint, seriesColumns } from './series.ts';
 import { ChartTooltip, nextIndex } from './Tooltip.tsx';
@@ -32,11 +26,12 @@ const MARGIN = { top: 12, right: 16, bottom: 28, left: 64 };
 
 function TimeSeriesChart({ variant, ...props }: TimeSeriesChartProps & { variant: 'line' | 'area' }) {
   const { title, data, valueLabel, valueFormat = NUMBER_FORMAT, height = 240 } = props;
+  const f = useFormat();
   const [active, setActive] = useState<number | null>(null);
   return (
     <ChartFrame
       title={title}
-      columns={seriesColumns(valueLabel, valueFormat)}
+      columns={seriesColumns(f, valueLabel, valueFormat)}
       rows={data}
       filename={props.filename ?? title}
       height={height}
@@ -76,7 +71,7 @@ function TimeSeriesChart({ variant, ...props }: TimeSeriesChartProps & { variant
               width={width}
               height={height}
               role="img"
-              aria-label={describeSeries(valueLabel, data, valueFormat)}
+              aria-label={describeSeries(f, valueLabel, data, valueFormat)}
               // biome-ignore lint/a11y/noNoninteractiveTabindex: one tab stop; arrow keys move the tooltip over the points
               tabIndex={0}
               onKeyDown={onKey}
@@ -105,14 +100,14 @@ function TimeSeriesChart({ variant, ...props }: TimeSeriesChartProps & { variant
                 <AxisLeft
                   scale={y}
                   numTicks={Math.max(2, Math.floor(innerHeight / 40))}
-                  tickFormat={(v) => formatValueCompact(valueFormat, Number(v))}
+                  tickFormat={(v) => f.valueCompact(valueFormat, Number(v))}
                   axisClassName="mp-axis"
                 />
                 <AxisBottom
                   top={innerHeight}
                   scale={x}
                   numTicks={Math.max(2, Math.floor(innerWidth / 90))}
-                  tickFormat={(v) => formatDateShort(v as Date)}
+                  tickFormat={(v) => f.dateShort(v as Date)}
                   axisClassName="mp-axis"
                 />
                 {point && active !== null ? (
@@ -136,9 +131,9 @@ function TimeSeriesChart({ variant, ...props }: TimeSeriesChartProps & { variant
             </svg>
             {point && active !== null ? (
               <ChartTooltip left={MARGIN.left + px(active)} top={MARGIN.top + (y(point.value) ?? 0)}>
-                <strong>{formatDate(point.date)}</strong>
+                <strong>{f.date(point.date)}</strong>
                 <span>
-                  {valueLabel}: {formatValue(valueFormat, point.value)}
+                  {valueLabel}: {f.value(valueFormat, point.value)}
                 </span>
               </ChartTooltip>
             ) : null}
