@@ -21,3 +21,9 @@ export { type ProcedureDef, procedureDefs } from './introspect.ts';
 export { openApiDocument } from './rest/openapi.ts';
 export { handleRestV1, REST_ROUTES, type RestRoute } from './rest/v1.ts';
 export { type AppRouter, appRouter, createCaller } from './root.ts';
+export {
+  DEFAULT_DISPLAY_SETTINGS,
+  DISPLAY_LOCALES,
+  type DisplayLocale,
+  type DisplaySettings,
+} from './settings.ts';

@@ -539,6 +539,12 @@ const CASES: Record<string, Case> = {
       });
     },
   },
+  'admin.settings.display': {
+    access: 'viewer',
+    valid: {},
+    bad: { locale: 'en-US' },
+    check: (d) => expect(d).toEqual({ locale: 'pt-BR', timeZone: 'America/Sao_Paulo' }),
+  },
   'admin.settings.update': {
     access: 'admin',
     valid: { metrics: { pastDueChurnAfterDays: 30, rates: { BRL: '1', USD: '5.5' } } },
@@ -833,6 +839,63 @@ describe.each(dialects)('the router on %s', (dialect) => {
       call(ctx, 'admin.settings.update', { widgets: { allowedOrigins: ['https://x.com/path'] } }),
     );
     expect(badOrigin.code).toBe('BAD_REQUEST');
+  });
+
+  it('refuses a currency that is not ISO 4217, or a new reporting currency without rates, and keeps the rules', async () => {
+    const ctx = ctxFor(env.seed.principals.admin);
+    const before = await call(ctx, 'admin.settings.get', {});
+    // Zod issues are flattened to their top-level key here (the app maps their full paths).
+    const typo = await failure(call(ctx, 'admin.settings.update', { metrics: { reportingCurrency: 'REA' } }));
+    expect(typo).toMatchObject({
+      code: 'BAD_REQUEST',
+      fields: { metrics: [expect.stringMatching(/ISO 4217/)] },
+    });
+    const badRate = await failure(
+      call(ctx, 'admin.settings.update', { metrics: { rates: { BRL: '1', XYZ: '2' } } }),
+    );
+    expect(badRate.fields).toEqual({ metrics: [expect.stringMatching(/ISO 4217/)] });
+    // BRL figures could not be converted into USD: the rates into USD must come with the change.
+    const noRates = await failure(
+      call(ctx, 'admin.settings.update', { metrics: { reportingCurrency: 'usd' } }),
+    );
+    expect(noRates).toMatchObject({
+      code: 'BAD_REQUEST',
+      fields: { 'metrics.rates': [expect.stringMatching(/Missing rates into USD for BRL/)] },
+    });
+    expect(await call(ctx, 'admin.settings.get', {})).toEqual(before);
+    const changed = await call(ctx, 'admin.settings.update', {
+      metrics: { reportingCurrency: 'USD', rates: { BRL: '0.19' } },
+    });
+    expect(changed.metrics).toMatchObject({ reportingCurrency: 'USD', rates: { BRL: '0.19', USD: '1' } });
+    expect(changed.metricsVersion).toMatchObject({
+      version: (before.metricsVersion as { version: number }).version + 1,
+    });
+    await call(ctx, 'admin.settings.update', { metrics: before.metrics as Data });
+  });
+
+  it('stores the display locale and time zone, refusing unknown ones', async () => {
+    const admin = ctxFor(env.seed.principals.admin);
+    for (const display of [
+      { locale: 'fr-FR', timeZone: 'UTC' },
+      { locale: 'en-US', timeZone: 'Mars/Olympus' },
+    ]) {
+      expect((await failure(call(admin, 'admin.settings.update', { display }))).code).toBe('BAD_REQUEST');
+    }
+    expect(await call(admin, 'admin.settings.display', {})).toEqual({
+      locale: 'pt-BR',
+      timeZone: 'America/Sao_Paulo',
+    });
+    const saved = await call(admin, 'admin.settings.update', {
+      display: { locale: 'en-US', timeZone: 'America/New_York' },
+    });
+    expect(saved.display).toEqual({ locale: 'en-US', timeZone: 'America/New_York' });
+    expect(await call(ctxFor(env.seed.principals.viewer), 'admin.settings.display', {})).toEqual({
+      locale: 'en-US',
+      timeZone: 'America/New_York',
+    });
+    await call(admin, 'admin.settings.update', {
+      display: { locale: 'pt-BR', timeZone: 'America/Sao_Paulo' },
+    });
   });
 
   it('records who did what, from where, in the audit log', async () => {

@@ -14,6 +14,8 @@ export const SETTING_KEYS = {
   metricsVersion: 'metric_settings_version',
   /** `{ allowedOrigins: string[] }`: pages allowed to embed the widgets. */
   widgets: 'widget_settings',
+  /** `{ locale, timeZone }`: how the admin app formats money and dates. */
+  display: 'display_settings',
 } as const;
 
 export interface MetricSettingsVersion {
@@ -79,13 +81,15 @@ async function upsertSetting(
  */
 export async function writeSettings(
   db: Database,
-  values: Partial<Record<'metrics' | 'widgets', unknown>>,
+  values: Partial<Record<'metrics' | 'widgets' | 'display', unknown>>,
   by: string,
   now: Date,
 ): Promise<MetricSettingsVersion> {
   return db.sequelize.transaction(async (transaction) => {
     if (values.widgets !== undefined)
       await upsertSetting(db, SETTING_KEYS.widgets, values.widgets, by, now, transaction);
+    if (values.display !== undefined)
+      await upsertSetting(db, SETTING_KEYS.display, values.display, by, now, transaction);
     // SQLite transactions here take the write lock at BEGIN; MySQL needs the row locked.
     const lock = db.dialect === 'mysql' ? ' FOR UPDATE' : '';
     const [row] = await db.sequelize.query<Raw>(`SELECT value FROM settings WHERE \`key\` = :key${lock}`, {

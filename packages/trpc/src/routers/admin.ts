@@ -19,7 +19,13 @@ import { createApiToken, createUser, PASSWORD_MAX_LENGTH } from '../auth/account
 import { ROLES } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { day, limit, page, paginate, pagination } from '../schemas.ts';
-import { readStoredSettings, type StoredSettings } from '../settings.ts';
+import {
+  DISPLAY_LOCALES,
+  isTimeZone,
+  readDisplaySettings,
+  readStoredSettings,
+  type StoredSettings,
+} from '../settings.ts';
 import { adminProcedure, router, viewerProcedure } from '../trpc.ts';
 import { email, toUserOutput, userOutput } from './auth.ts';
 
@@ -77,23 +83,52 @@ function toTokenOutput(t: ApiTokenRecord, now: Date): z.infer<typeof tokenOutput
   };
 }
 
+/** ISO 4217 codes in use (the runtime's list), so a typo such as "REA" is refused, not stored. */
+const ISO_CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
 const metricSettingsShape = {
   reportingCurrency: z
     .string()
-    .regex(/^[A-Za-z]{3}$/, 'Expected a 3-letter ISO currency code')
-    .transform((c) => c.toUpperCase()),
+    .trim()
+    .transform((c) => c.toUpperCase())
+    .refine((c) => ISO_CURRENCIES.has(c), 'Expected an ISO 4217 currency code such as BRL or USD'),
   rates: z
     .record(
-      z.string().regex(/^[A-Za-z]{3}$/, 'Expected 3-letter currency codes'),
+      z.string(),
       z
         .string()
         .regex(/^\d{1,12}(\.\d{1,4})?$/, 'Expected a positive decimal string with at most 4 decimals'),
+    )
+    // Checked here rather than as the record's key schema, so the issue names the code.
+    .superRefine((rates, c) => {
+      for (const code of Object.keys(rates))
+        if (!ISO_CURRENCIES.has(code.toUpperCase()))
+          c.addIssue({
+            code: 'custom',
+            path: [code],
+            message: 'Expected an ISO 4217 currency code such as USD',
+          });
+    })
+    .transform((rates) =>
+      Object.fromEntries(Object.entries(rates).map(([code, r]) => [code.toUpperCase(), r])),
     )
     .describe('Units of the reporting currency per unit of each currency'),
   pastDueChurnAfterDays: z.number().int().min(0).max(3650).nullable().describe('null: past_due never churns'),
   discountMode: z.enum(['none', 'forever', 'recurring', 'all']),
   cancelAtPeriodEndMode: z.enum(['period_end', 'immediately']),
 };
+
+const displayOutput = z.object({
+  locale: z.enum(DISPLAY_LOCALES).describe('How money, numbers and dates are written'),
+  timeZone: z.string().describe('IANA time zone of timestamps; calendar days stay UTC days'),
+});
+
+const displayInput = z
+  .object({
+    locale: z.enum(DISPLAY_LOCALES),
+    timeZone: z.string().trim().refine(isTimeZone, 'Expected an IANA time zone such as America/Sao_Paulo'),
+  })
+  .strict();
 
 const settingsOutput = z.object({
   metrics: z.object({
@@ -112,6 +147,7 @@ const settingsOutput = z.object({
     changedBy: z.string().nullable(),
   }),
   widgets: z.object({ allowedOrigins: z.array(z.string()) }),
+  display: displayOutput,
   updatedAt: z.date().nullable(),
   updatedBy: z.string().nullable(),
 });
@@ -122,6 +158,7 @@ function toSettingsOutput(s: StoredSettings): z.infer<typeof settingsOutput> {
     metricsIssues: s.metricsIssues,
     metricsVersion: s.metricsVersion,
     widgets: { allowedOrigins: s.widgetOrigins },
+    display: s.display,
     updatedAt: s.updatedAt,
     updatedBy: s.updatedBy,
   };
@@ -292,6 +329,12 @@ const settingsRouter = router({
     .output(settingsOutput)
     .query(async ({ ctx }) => toSettingsOutput(await readStoredSettings(ctx.db))),
 
+  /** The display setting alone, read by the admin app on every page. */
+  display: viewerProcedure
+    .input(z.object({}).strict().default({}))
+    .output(displayOutput)
+    .query(async ({ ctx }) => readDisplaySettings(ctx.db)),
+
   /** Changing the metric rules bumps `metric_settings_version`, which makes the worker recompute history. */
   update: adminProcedure
     .input(
@@ -302,6 +345,7 @@ const settingsRouter = router({
             .object({ allowedOrigins: z.array(origin).max(50) })
             .strict()
             .optional(),
+          display: displayInput.optional(),
         })
         .strict(),
     )
@@ -310,6 +354,19 @@ const settingsRouter = router({
       const current = await readStoredSettings(ctx.db);
       let metrics: unknown;
       if (input.metrics) {
+        // Rates are units of the reporting currency: a new reporting currency needs new rates for
+        // every currency converted so far, or history would be recomputed with stale ones.
+        const to = input.metrics.reportingCurrency ?? current.metrics.reportingCurrency;
+        const given = input.metrics.rates;
+        if (to !== current.metrics.reportingCurrency) {
+          const missing = Object.keys(current.metrics.rates).filter(
+            (code) => code !== to && given?.[code] === undefined,
+          );
+          if (missing.length)
+            throw new AppError('BAD_REQUEST', 'Invalid metric settings', {
+              'metrics.rates': [`Missing rates into ${to} for ${missing.join(', ')}`],
+            });
+        }
         const merged = validateMetricSettings({ ...current.metrics, ...input.metrics });
         if (!merged.ok)
           throw new AppError('BAD_REQUEST', 'Invalid metric settings', { metrics: merged.issues });
@@ -318,10 +375,11 @@ const settingsRouter = router({
       const widgets = input.widgets
         ? { allowedOrigins: [...new Set(input.widgets.allowedOrigins)] }
         : undefined;
+      const display = input.display;
       const by = ctx.principal.type === 'user' ? ctx.principal.email : `token:${ctx.principal.name}`;
       await writeSettings(
         ctx.db,
-        { ...(metrics ? { metrics } : {}), ...(widgets ? { widgets } : {}) },
+        { ...(metrics ? { metrics } : {}), ...(widgets ? { widgets } : {}), ...(display ? { display } : {}) },
         by,
         ctx.now(),
       );
@@ -329,6 +387,7 @@ const settingsRouter = router({
       await audit(ctx, 'settings.update', null, {
         ...(metrics ? { metrics, metricsVersion: after.metricsVersion.version } : {}),
         ...(widgets ? { widgets } : {}),
+        ...(display ? { display } : {}),
       });
       return toSettingsOutput(after);
     }),
