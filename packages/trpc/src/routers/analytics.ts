@@ -132,10 +132,9 @@ export const analyticsRouter = router({
       const thirtyFrom = addDays(r.to, -29);
       // Days compare as strings ('YYYY-MM-DD'); load whichever window starts first.
       const loadFrom = [thirtyFrom, r.previousFrom].sort()[0]!;
-      const [series, total, previousTotal] = await Promise.all([
+      const [series, [total = 0, previousTotal = 0]] = await Promise.all([
         DailySeries.load(ctx, loadFrom, r.end),
-        countCustomersCreatedBefore(ctx.db, startOfDay(r.end)),
-        countCustomersCreatedBefore(ctx.db, startOfDay(r.from)),
+        countCustomersCreatedBefore(ctx.db, [startOfDay(r.end), startOfDay(r.from)]),
       ]);
       const figures = (from: Day, end: Day, totalCustomers: number) => {
         const f = periodFigures(series, from, end);
@@ -193,10 +192,10 @@ export const analyticsRouter = router({
     )
     .query(async ({ ctx, input }) => {
       const r = resolveRange(input, ctx.now());
-      const [series, signups, before] = await Promise.all([
+      const [series, signups, [before = 0]] = await Promise.all([
         DailySeries.load(ctx, r.from, r.end),
         signupsByBucket(ctx.db, startOfDay(r.from), startOfDay(r.end), r.granularity),
-        countCustomersCreatedBefore(ctx.db, startOfDay(r.from)),
+        countCustomersCreatedBefore(ctx.db, [startOfDay(r.from)]),
       ]);
       let total = before;
       const points = buckets(r).map((b) => {
