@@ -18,6 +18,12 @@ import type { Figure, Scenario } from '../harness.ts';
 const LATENCY_MS = 150;
 const RATE = 100;
 const NAIVE_SAMPLE = 400;
+/**
+ * Backfills per run of the suite, whatever --runs: one is minutes long (~3 at 10k) and its wall
+ * time already averages thousands of requests; three would take most of the 10k suite's 15
+ * minutes (issue 9).
+ */
+const BACKFILL_RUNS = 1;
 
 interface NaiveFigures {
   customers: number;
@@ -109,7 +115,7 @@ export const syncScenario: Scenario = {
     const requests: number[] = [];
     const objectsPerSecond: number[] = [];
     const floorRatio: number[] = [];
-    for (let i = 0; i < ctx.runs; i++) {
+    for (let i = 0; i < BACKFILL_RUNS; i++) {
       const f = await benchBackfill({
         customers: ctx.customers,
         latencyMs: LATENCY_MS,
