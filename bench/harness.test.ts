@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  Cleanups,
   formatDuration,
   median,
   parseMaxRssMb,
@@ -49,5 +50,24 @@ describe('bench harness', () => {
     );
     expect(renderTimings(timings, 700_000)).toMatch(/^total 13 min 20 s \(OVER the 11 min 40 s budget\)/);
     expect(renderTimings(timings, null)).toBe('total 13 min 20 s: sync 10 min 0 s, memory 3 min 20 s');
+  });
+  it('runs cleanups last registered first, and a failing one does not stop the rest', async () => {
+    const cleanups = new Cleanups();
+    const ran: string[] = [];
+    const reported: unknown[] = [];
+    cleanups.add(async () => {
+      ran.push('simulator');
+    });
+    cleanups.add(async () => {
+      throw new Error('database busy');
+    });
+    cleanups.add(async () => {
+      ran.push('worker');
+    });
+    await cleanups.runAll((e) => reported.push(e));
+    expect(ran).toEqual(['worker', 'simulator']);
+    expect(String(reported[0])).toMatch(/database busy/);
+    await cleanups.runAll((e) => reported.push(e));
+    expect(ran).toHaveLength(2);
   });
 });

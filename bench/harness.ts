@@ -12,6 +12,8 @@ export interface BenchContext {
   /** How many times to repeat a measurement (the median is reported). */
   runs: number;
   log(message: string): void;
+  /** Runs `cleanup` after the last scenario, even a failed one (for what scenarios share). */
+  onFinish(cleanup: () => Promise<void>): void;
 }
 
 export interface Target {
@@ -103,6 +105,26 @@ export function renderTable(rows: FigureSummary[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+/**
+ * Cleanups scenarios register for what they share (ctx.onFinish): run after the last scenario,
+ * last registered first (what started last may depend on what started before it); a failing
+ * one is reported and the others still run.
+ */
+export class Cleanups {
+  private readonly list: (() => Promise<void>)[] = [];
+
+  add(cleanup: () => Promise<void>): void {
+    this.list.push(cleanup);
+  }
+
+  async runAll(report: (error: unknown) => void = console.error): Promise<void> {
+    while (this.list.length) {
+      const cleanup = this.list.pop()!;
+      await cleanup().catch(report);
+    }
+  }
 }
 
 /** Peak RSS in MB from GNU time's `-f maxrss_kb=%M` line on stderr; throws if it is missing. */

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   type BenchContext,
+  Cleanups,
   type DbKind,
   type FigureSummary,
   formatDuration,
@@ -52,12 +53,14 @@ if (!selected.length) {
   process.exit(0);
 }
 
+const cleanups = new Cleanups();
 const ctx: BenchContext = {
   scale,
   customers: scale === '10k' ? 10_000 : 100_000,
   db,
   runs,
   log: (message) => console.log(`  · ${message}`),
+  onFinish: (cleanup) => cleanups.add(cleanup),
 };
 
 // Issue 9: the whole suite at 10k must finish in under 15 minutes on the 2-core machine.
@@ -65,13 +68,17 @@ const BUDGET_MS = scale === '10k' && !values.only?.length ? 15 * 60_000 : null;
 const started = Date.now();
 const rows: FigureSummary[] = [];
 const timings: { scenario: string; ms: number }[] = [];
-for (const scenario of selected) {
-  console.log(`\n▶ ${scenario.name}: ${scenario.description}`);
-  const t0 = Date.now();
-  const figures = await scenario.run(ctx);
-  rows.push(...figures.map((f) => summarize(scenario.name, f)));
-  timings.push({ scenario: scenario.name, ms: Date.now() - t0 });
-  console.log(`  done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+try {
+  for (const scenario of selected) {
+    console.log(`\n▶ ${scenario.name}: ${scenario.description}`);
+    const t0 = Date.now();
+    const figures = await scenario.run(ctx);
+    rows.push(...figures.map((f) => summarize(scenario.name, f)));
+    timings.push({ scenario: scenario.name, ms: Date.now() - t0 });
+    console.log(`  done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  }
+} finally {
+  await cleanups.runAll();
 }
 
 const meta = {
