@@ -1,6 +1,7 @@
 import type { Scenario } from '../harness.ts';
 import { analyticsScenario } from './analytics.ts';
 import { apiScenario } from './api.ts';
+import { freshnessScenario } from './freshness.ts';
 import { memoryScenario } from './memory.ts';
 import { pagesScenario } from './pages.ts';
 import { simulatorScenario } from './simulator.ts';
@@ -16,4 +17,5 @@ export const SCENARIOS: Scenario[] = [
   apiScenario,
   pagesScenario,
   memoryScenario,
+  freshnessScenario,
 ];
