@@ -686,3 +686,20 @@ export const SQLITE_INDEXES_V9: Record<string, { name: string; fields: string[];
 export const CUSTOMER_SEARCH_INDEXES_V10: { name: string; fields: string[] }[] = [
   { name: 'idx_customers_search_text', fields: ['search_text'] },
 ];
+
+/**
+ * V11: the customer list's product/price filter at 100k customers, from covering indexes: the
+ * stats start from a product's (or price's) live subscriptions and items and reach their customers
+ * without reading subscription or item rows; a page probes each candidate customer the same way.
+ */
+export const TABLE_INDEXES_V11: Record<string, { name: string; fields: string[] }[]> = {
+  subscription_items: [
+    { name: 'idx_items_product_live', fields: ['stripe_product_id', 'deleted', 'stripe_subscription_id'] },
+    { name: 'idx_items_price_live', fields: ['stripe_price_id', 'deleted', 'stripe_subscription_id'] },
+  ],
+  customer_subscriptions: [
+    { name: 'idx_subscriptions_member', fields: ['stripe_subscription_id', 'status', 'stripe_customer_id'] },
+    { name: 'idx_subscriptions_product_live', fields: ['stripe_product_id', 'status', 'stripe_customer_id'] },
+    { name: 'idx_subscriptions_price_live', fields: ['stripe_price_id', 'status', 'stripe_customer_id'] },
+  ],
+};

@@ -15,6 +15,7 @@ import {
   TABLE_INDEXES_V5,
   TABLE_INDEXES_V6,
   TABLE_INDEXES_V7,
+  TABLE_INDEXES_V11,
   TABLES_V1,
   TABLES_V2,
   type TableDefinition,
@@ -136,6 +137,14 @@ const MIGRATIONS = [
         await sequelize.query(mysqlCustomerSearchColumn());
       }
       await addMissingIndexes(queryInterface, 'customers', CUSTOMER_SEARCH_INDEXES_V10);
+    },
+  },
+  {
+    name: '0014-customer-product-filter-indexes',
+    async up({ context: { queryInterface } }: { context: MigrationContext }) {
+      for (const [table, list] of Object.entries(TABLE_INDEXES_V11)) {
+        await addMissingIndexes(queryInterface, table, list);
+      }
     },
   },
 ];

@@ -107,12 +107,21 @@ const SORT_COLUMNS: Record<CustomerSortField, string> = {
  */
 const SEARCH_ID_LIST_MAX = 5000;
 
-async function filterSql(
-  db: Database,
-  filter: CustomerFilter,
-): Promise<{ where: string; replacements: Record<string, unknown> }> {
+interface FilterSql {
+  /** Conditions on `customers c`, the product/price filter included. */
+  where: string;
+  replacements: Record<string, unknown>;
+  /** What the stats read: `customers c`, or the filter's product customers joined to it. */
+  statsFrom: string;
+  /** `where` without the product/price condition, for `statsFrom`. */
+  statsWhere: string;
+}
+
+async function filterSql(db: Database, filter: CustomerFilter): Promise<FilterSql> {
   const conditions = ['c.deleted = 0'];
   const replacements: Record<string, unknown> = {};
+  let product: { exists: string; customers: string } | undefined;
+  let searchIdList = false;
   const folded = filter.search ? foldSearchText(filter.search) : '';
   if (folded) {
     const search = {
@@ -129,6 +138,7 @@ async function filterSql(
     } else if (ids.length <= SEARCH_ID_LIST_MAX) {
       replacements.searchIds = ids.map((r) => num(r.id));
       conditions.push('c.id IN (:searchIds)');
+      searchIdList = true;
     } else {
       Object.assign(replacements, search);
       conditions.push(`c.id IN (${idsSql})`);
@@ -169,14 +179,21 @@ async function filterSql(
       own.push('s.stripe_price_id = :priceId');
     }
     // The plan's table holds one price per subscription; subscription_items holds all of them.
-    // Two branches, each driven from its product/price index, instead of probing every customer.
-    conditions.push(`c.stripe_customer_id IN (
-      SELECT s.stripe_customer_id FROM customer_subscriptions s
-        WHERE ${own.join(' AND ')} AND s.status IN (:liveStatuses)
-      UNION
-      SELECT s.stripe_customer_id FROM subscription_items i
-        JOIN customer_subscriptions s ON s.stripe_subscription_id = i.stripe_subscription_id
-        WHERE ${item.join(' AND ')} AND i.deleted = 0 AND s.status IN (:liveStatuses))`);
+    // A page walks its sort index and probes each candidate (EXISTS, stopping at the limit); the
+    // stats read every match, so they start from the product's subscriptions instead (two
+    // branches on covering indexes) and look each customer up once.
+    product = {
+      exists: `EXISTS (SELECT 1 FROM customer_subscriptions s
+        WHERE s.stripe_customer_id = c.stripe_customer_id AND s.status IN (:liveStatuses)
+          AND (${own.join(' AND ')} OR EXISTS (SELECT 1 FROM subscription_items i
+            WHERE i.stripe_subscription_id = s.stripe_subscription_id AND ${item.join(' AND ')} AND i.deleted = 0)))`,
+      customers: `SELECT s.stripe_customer_id FROM customer_subscriptions s
+          WHERE ${own.join(' AND ')} AND s.status IN (:liveStatuses)
+        UNION
+        SELECT s.stripe_customer_id FROM subscription_items i
+          JOIN customer_subscriptions s ON s.stripe_subscription_id = i.stripe_subscription_id
+          WHERE ${item.join(' AND ')} AND i.deleted = 0 AND s.status IN (:liveStatuses)`,
+    };
   }
   if (filter.currencies?.length) {
     replacements.currencies = filter.currencies.map((c) => c.toLowerCase());
@@ -197,7 +214,20 @@ async function filterSql(
   if (filter.delinquent !== undefined) {
     conditions.push(filter.delinquent ? 'c.delinquent = 1' : 'c.delinquent = 0');
   }
-  return { where: conditions.join(' AND '), replacements };
+  const where = conditions.join(' AND ');
+  if (!product) return { where, replacements, statsFrom: 'customers c', statsWhere: where };
+  // A search's id list is narrower than a product's customers: probe those few instead.
+  if (searchIdList) {
+    const all = `${where} AND ${product.exists}`;
+    return { where: all, replacements, statsFrom: 'customers c', statsWhere: all };
+  }
+  return {
+    where: `${where} AND ${product.exists}`,
+    replacements,
+    // CROSS JOIN keeps SQLite's join order (the product's customers first); MySQL reorders freely.
+    statsFrom: `(${product.customers}) p CROSS JOIN customers c ON c.stripe_customer_id = p.stripe_customer_id`,
+    statsWhere: where,
+  };
 }
 
 type Raw = Record<string, unknown>;
@@ -228,7 +258,8 @@ export async function listCustomers(
   db: Database,
   query: CustomerListQuery,
 ): Promise<{ items: CustomerSummary[]; stats: CustomerStats }> {
-  const { where, replacements } = await filterSql(db, query);
+  const filterQuery = await filterSql(db, query);
+  const { where, replacements } = filterQuery;
   const direction = query.order === 'asc' ? 'ASC' : 'DESC';
   const rows = await db.sequelize.query<Raw>(
     `SELECT ${SUMMARY_COLUMNS} FROM customers c WHERE ${where}
@@ -239,21 +270,17 @@ export async function listCustomers(
       replacements: { ...replacements, limit: query.limit, offset: (query.page - 1) * query.limit },
     },
   );
-  return { items: rows.map(toSummary), stats: await customerStats(db, where, replacements) };
+  return { items: rows.map(toSummary), stats: await customerStats(db, filterQuery) };
 }
 
-async function customerStats(
-  db: Database,
-  where: string,
-  replacements: Record<string, unknown>,
-): Promise<CustomerStats> {
+async function customerStats(db: Database, f: FilterSql): Promise<CustomerStats> {
   const [row] = await db.sequelize.query<Raw>(
     `SELECT COUNT(*) AS total,
        SUM(CASE WHEN c.mrr_reporting > 0 THEN 1 ELSE 0 END) AS active,
        SUM(CASE WHEN c.health_score < 50 THEN 1 ELSE 0 END) AS at_risk,
        SUM(c.mrr_reporting) AS mrr
-     FROM customers c WHERE ${where}`,
-    { type: QueryTypes.SELECT, replacements },
+     FROM ${f.statsFrom} WHERE ${f.statsWhere}`,
+    { type: QueryTypes.SELECT, replacements: f.replacements },
   );
   return {
     total: num(row?.total),
