@@ -18,17 +18,25 @@ export type ActivityType =
   | 'downgrade'
   | 'trial_ending';
 
+/** Intl formatters are costly to build (a backfill formats one per activity row): one per currency. */
+const currencyFormats = new Map<string, { format: Intl.NumberFormat; digits: number }>();
+
 /** Minor units → "R$ 377,00" (pt-BR, plain spaces). */
 export function money(minor: number, currency: string): string {
-  const format = new Intl.NumberFormat('pt-BR', { style: 'currency', currency: currency.toUpperCase() });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(minor / 10 ** digits).replace(/\s/g, ' ');
+  const code = currency.toUpperCase();
+  let f = currencyFormats.get(code);
+  if (!f) {
+    const format = new Intl.NumberFormat('pt-BR', { style: 'currency', currency: code });
+    f = { format, digits: format.resolvedOptions().maximumFractionDigits ?? 2 };
+    currencyFormats.set(code, f);
+  }
+  return f.format.format(minor / 10 ** f.digits).replace(/\s/g, ' ');
 }
 
+const dayFormat = new Intl.DateTimeFormat('pt-BR', { dateStyle: 'short', timeZone: 'UTC' });
+
 function day(seconds: number): string {
-  return new Intl.DateTimeFormat('pt-BR', { dateStyle: 'short', timeZone: 'UTC' }).format(
-    new Date(seconds * 1000),
-  );
+  return dayFormat.format(new Date(seconds * 1000));
 }
 
 const STATUS_PT: Record<string, string> = {

@@ -37,9 +37,12 @@ function sum(list: readonly { amount: number }[] | null | undefined): number | n
   return list.reduce((total, x) => total + x.amount, 0);
 }
 
-/** The object as JSON-safe data for the `raw` column (Decimal objects serialise as strings). */
-export function rawJson(object: unknown): unknown {
-  return JSON.parse(JSON.stringify(object));
+/**
+ * The object as JSON text for a JSON column (Decimal objects serialise as strings): serialised
+ * once here, and written as it is.
+ */
+export function rawJson(object: unknown): string {
+  return JSON.stringify(object);
 }
 
 export interface Stamp {

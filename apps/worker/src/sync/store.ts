@@ -159,7 +159,7 @@ async function countDrift(
   let drift = 0;
   for (const row of rows) {
     const before = byId.get(row[key] as string);
-    if (before === undefined || canonical(before) !== canonical(row.raw)) drift++;
+    if (before === undefined || canonical(before) !== canonical(JSON.parse(row.raw as string))) drift++;
   }
   return drift;
 }
@@ -218,15 +218,41 @@ export async function writePage<T extends ObjectType>(
   stamp: Stamp,
   options: WriteOptions = {},
 ): Promise<WriteResult> {
-  const customers = new Set<string>();
+  const [result] = await writePages(db, [{ type, objects, stamp }], options);
+  return result!;
+}
+
+/** One page for writePages: objects of one type, stamped with the version of their request. */
+export interface PageWrite<T extends ObjectType = ObjectType> {
+  type: T;
+  objects: readonly PageOf[T][];
+  stamp: Stamp;
+}
+
+/**
+ * Writes several pages in one transaction (each with its own version), then `alsoInTransaction`.
+ * Committing a batch at once saves a transaction per page, which bounds SQLite's single writer.
+ */
+export async function writePages(
+  db: Database,
+  pages: readonly PageWrite[],
+  options: WriteOptions = {},
+): Promise<WriteResult[]> {
+  let results: WriteResult[] = [];
   await inTransaction(db, async (tx) => {
-    if (objects.length) {
-      await writeObjects(db, type, objects, stamp, tx, customers, options.drift);
-      await keepErased(db, customers, tx);
+    // A retried transaction starts over, so do the results.
+    results = pages.map(() => ({ customers: new Set<string>() }));
+    const touched = new Set<string>();
+    for (const [i, page] of pages.entries()) {
+      if (!page.objects.length) continue;
+      const customers = results[i]!.customers;
+      await writeObjects(db, page.type, page.objects, page.stamp, tx, customers, options.drift);
+      for (const c of customers) touched.add(c);
     }
+    await keepErased(db, touched, tx);
     await options.alsoInTransaction?.(tx);
   });
-  return { customers };
+  return results;
 }
 
 async function writeObjects<T extends ObjectType>(
