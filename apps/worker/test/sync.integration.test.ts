@@ -97,15 +97,17 @@ describe.each(await testDialects())('Stripe sync on %s', (dialect) => {
       const itemPages = subs.filter((s) => s.items.has_more).length;
 
       // The request budget: one request per 100 objects and type, one partial page per range
-      // (5 split types × 4 ranges + 3 catalogs), the oldest-customer bisection (≤ 16), the
-      // newest-event read, the extra pages of long embedded lists, and the deleted customers
-      // referenced by other objects (one retrieve each).
+      // (5 split types × 4 ranges + 3 catalogs, plus one per split of a range while walking),
+      // the oldest-customer bisection (≤ 16), the newest-event read, the extra pages of long
+      // embedded lists, and the deleted customers referenced by other objects (one retrieve each).
       const pages = [customers, subs, invoices, charges, refunds, products, prices, coupons].reduce(
         (n, list) => n + Math.ceil(list.length / 100),
         0,
       );
       const deletedReferenced = await count(t.db, 'customers', 'WHERE deleted = 1');
-      const budget = pages + 23 + 16 + 1 + linePages + itemPages + 2 * deletedReferenced;
+      const ranges = await count(t.db, 'sync_cursors', `WHERE scope = 'run:${run.id}'`);
+      expect(ranges).toBeGreaterThanOrEqual(23);
+      const budget = pages + ranges + 16 + 1 + linePages + itemPages + 2 * deletedReferenced;
       expect(requests).toBeGreaterThanOrEqual(pages);
       expect(requests).toBeLessThanOrEqual(budget);
       expect(requests).toBeLessThan(customers.length); // never a request per customer

@@ -24,8 +24,10 @@ import {
   markCustomersDeleted,
   type ObjectType,
   type PageOf,
+  type PageWrite,
   placeholderCustomers,
-  writePage,
+  type WriteResult,
+  writePages,
 } from './store.ts';
 
 export const PAGE_SIZE = 100;
@@ -67,7 +69,7 @@ export interface BackfillOptions {
   signal: AbortSignal;
   /** Ranges per large type (default 4). */
   rangesPerType?: number;
-  /** Pages fetched at once across all ranges (default 16). */
+  /** Pages fetched at once across all ranges (default 32: the rate × latency, with room). */
   concurrency?: number;
   drift?: boolean;
   onCustomersChanged?: (ids: string[]) => Promise<void> | void;
@@ -289,6 +291,69 @@ class Semaphore {
   }
 }
 
+/** A fetched page on its way to the database, with the cursors its range reaches by it. */
+interface QueuedPage {
+  page: PageWrite;
+  cursors: Cursor[];
+  resolve: (result: WriteResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * The backfill's writer: fetched pages queue here and are committed in batches, each batch one
+ * transaction holding every page's rows and its range's cursor, while fetching goes on. One
+ * writer on either dialect: SQLite has one anyway, and on MySQL concurrent multi-page
+ * transactions deadlock on each other's upserts. A range queues its next page only after its
+ * previous one committed, so its cursor only moves forward and the queue never holds more than
+ * one page per range (backpressure).
+ */
+class PageWriter {
+  private readonly queue: QueuedPage[] = [];
+  private writing = false;
+  constructor(
+    private readonly db: Database,
+    private readonly drift: DriftCounter | undefined,
+    private readonly maxBatch: number,
+  ) {}
+
+  write(page: PageWrite, cursors: Cursor[]): Promise<WriteResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ page, cursors, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.writing || !this.queue.length) return;
+    this.writing = true;
+    void this.commit(this.queue.splice(0, this.maxBatch)).finally(() => {
+      this.writing = false;
+      this.pump();
+    });
+  }
+
+  private async commit(batch: QueuedPage[]): Promise<void> {
+    try {
+      const results = await writePages(
+        this.db,
+        batch.map((q) => q.page),
+        {
+          drift: this.drift,
+          alsoInTransaction: (tx) =>
+            saveCursors(
+              this.db,
+              batch.flatMap((q) => q.cursors),
+              tx,
+            ),
+        },
+      );
+      for (const [i, q] of batch.entries()) q.resolve(results[i]!);
+    } catch (error) {
+      for (const q of batch) q.reject(error);
+    }
+  }
+}
+
 interface RangeState {
   cursor: Cursor;
   /** `created` of the last object seen (lists run newest first), for the estimate. */
@@ -319,6 +384,28 @@ function estimate(states: RangeState[], now: number): number | null {
     total += Math.max(c.fetched, Math.round((c.fetched * (end - start)) / covered));
   }
   return total;
+}
+
+/** A range is split only if the part left below its position spans at least this (seconds). */
+const MIN_SPLIT_SPAN = 2 * DAY;
+
+/**
+ * Splits a range that has more pages while fewer ranges than pages in flight are walking (the
+ * others finished: a single long range would otherwise be walked one round trip at a time).
+ * `cursor` — the range after its latest page, whose last object was created at `position` —
+ * becomes [mid, end), walking on from where it is (lists run newest first, and `starting_after`
+ * names an object inside the narrowed range, since mid ≤ position); the part left below
+ * becomes a new range [start, mid) from its top, stored under the old range's key. Both
+ * cursors are saved with the page, so a resumed run finds them and nothing in between.
+ * Open-below ranges (start 0) are not split: their real start is unknown.
+ */
+function split(cursor: Cursor, position: number | null, idle: boolean): Cursor | null {
+  if (!idle || position === null || cursor.rangeStart <= 0) return null;
+  if (position - cursor.rangeStart < MIN_SPLIT_SPAN) return null;
+  const mid = cursor.rangeStart + Math.floor((position - cursor.rangeStart) / 2);
+  const low: Cursor = { ...cursor, rangeEnd: mid, startingAfter: null, done: false, fetched: 0 };
+  cursor.rangeStart = mid;
+  return low;
 }
 
 /**
@@ -389,66 +476,93 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
     beat().catch((error) => log.warn({ err: error }, 'heartbeat failed'));
   }, options.heartbeatMs ?? 2000);
 
-  const pages = new Semaphore(options.concurrency ?? 16);
+  const requests = new Semaphore(options.concurrency ?? 32);
+  const writer = new PageWriter(db, drift, 32);
   let error: unknown = null;
+  const fail = (e: unknown) => {
+    error ??= e;
+    failure.abort(e);
+  };
 
-  const walk = async (state: RangeState) => {
+  const target = options.concurrency ?? 32;
+  const walking = new Set<Promise<void>>();
+
+  const walk = async (state: RangeState, after: Promise<void>) => {
     const c = state.cursor;
-    while (!c.done && !signal.aborted) {
-      await pages.run(async () => {
-        if (signal.aborted) return;
-        // The version of everything on this page: when the request was sent (see decision 005).
+    // The previous page's commit: the next page is fetched meanwhile, and queued after it.
+    let committed = after;
+    try {
+      while (!c.done && !signal.aborted) {
+        // The version of everything on this page: when the request was sent (see decision 007).
         const version = Date.now();
-        const page = await fetchPage(
-          gateway,
-          c.objectType as BackfillType,
-          { gte: c.rangeStart, lt: c.rangeEnd },
-          c.startingAfter,
-          signal,
+        const page = await requests.run(() =>
+          fetchPage(
+            gateway,
+            c.objectType as BackfillType,
+            { gte: c.rangeStart, lt: c.rangeEnd },
+            c.startingAfter,
+            signal,
+          ),
         );
+        await committed;
+        if (signal.aborted) break;
         const next: Cursor = {
           ...c,
           startingAfter: page.lastId ?? c.startingAfter,
           done: !page.hasMore,
           fetched: c.fetched + page.objects.length,
         };
-        const written = await writePage(
-          db,
-          c.objectType as ObjectType,
-          page.objects,
-          { version, now: new Date() },
-          {
-            drift,
-            alsoInTransaction: (tx) => saveCursors(db, [next], tx),
-          },
-        );
-        Object.assign(c, next);
-        state.fetchedThisSession += page.objects.length;
         if (page.lastCreated !== null) state.lastCreated = page.lastCreated;
-        objects += page.objects.length;
-        if (written.customers.size) await options.onCustomersChanged?.([...written.customers]);
-      });
+        const low = next.done ? null : split(next, state.lastCreated, walking.size < target);
+        // The range walks on from here; `done` and the stored cursors follow at the commit.
+        Object.assign(c, {
+          rangeStart: next.rangeStart,
+          startingAfter: next.startingAfter,
+          fetched: next.fetched,
+        });
+        const stamp = { version, now: new Date() };
+        committed = writer
+          .write(
+            { type: c.objectType as ObjectType, objects: page.objects, stamp },
+            low ? [next, low] : [next],
+          )
+          .then(async (written) => {
+            c.done = next.done;
+            state.fetchedThisSession += page.objects.length;
+            objects += page.objects.length;
+            if (written.customers.size) await options.onCustomersChanged?.([...written.customers]);
+          });
+        // A failed commit stops every range now, not when this one next waits for it.
+        committed.catch(fail);
+        if (low) {
+          const lowState: RangeState = { cursor: low, lastCreated: null, fetchedThisSession: 0 };
+          states.push(lowState);
+          start(lowState, committed);
+        }
+        if (next.done) break;
+      }
+    } finally {
+      await committed.catch(() => {});
     }
+  };
+  const start = (state: RangeState, after: Promise<void>) => {
+    const running = walk(state, after).catch((e) => {
+      if (!signal.aborted || failure.signal.aborted) fail(e);
+      else if (!options.signal.aborted) error ??= e;
+    });
+    walking.add(running);
+    void running.finally(() => walking.delete(running));
   };
 
   try {
-    await Promise.all(
-      states.map((s) =>
-        walk(s).catch((e) => {
-          if (!signal.aborted || failure.signal.aborted) {
-            error ??= e;
-            failure.abort(e);
-          } else if (!options.signal.aborted) {
-            error ??= e;
-          }
-        }),
-      ),
-    );
+    for (const state of states) start(state, Promise.resolve());
+    // Ranges split while walking start walkers of their own.
+    while (walking.size) await Promise.all([...walking]);
     if (error) throw error;
     const completed = states.every((s) => s.cursor.done);
     if (completed) {
       phase = 'resolving customers';
-      objects += await resolvePlaceholders(options, signal);
+      objects += await resolvePlaceholders(options, signal, requests);
     }
     phase = completed && !signal.aborted ? 'done' : 'stopped';
     return { completed: completed && !signal.aborted, objects, progress: progress(), drift: driftByType };
@@ -460,38 +574,42 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
 
 /**
  * Customers referenced by subscriptions or invoices but absent from the customer list were
- * deleted (Stripe lists only live customers): fetch each to record it as deleted.
+ * deleted (Stripe lists only live customers): fetch each (at once, under the rate limit) to
+ * record it as deleted, a hundred per transaction.
  */
-async function resolvePlaceholders(options: BackfillOptions, signal: AbortSignal): Promise<number> {
+async function resolvePlaceholders(
+  options: BackfillOptions,
+  signal: AbortSignal,
+  requests: Semaphore,
+): Promise<number> {
   const { db, gateway } = options;
   let resolved = 0;
   const seen = new Set<string>();
   for (;;) {
     const ids = (await placeholderCustomers(db, 100)).filter((id) => !seen.has(id));
     if (!ids.length || signal.aborted) return resolved;
-    for (const id of ids) {
-      seen.add(id);
-      const version = Date.now();
-      let customer: Stripe.Customer | Stripe.DeletedCustomer;
-      try {
-        customer = await retrieveCustomer(gateway, id, signal);
-      } catch (e) {
-        if ((e as { status?: number }).status !== 404) throw e;
-        await writePage(
-          db,
-          'customers',
-          [],
-          { version, now: new Date() },
-          {
-            alsoInTransaction: (tx) => markCustomersDeleted(db, [id], { version, now: new Date() }, tx),
-          },
-        );
-        continue;
-      }
-      await writePage(db, 'customers', [customer], { version, now: new Date() });
-      resolved++;
-      await options.onCustomersChanged?.([id]);
-    }
+    for (const id of ids) seen.add(id);
+    const version = Date.now();
+    const found = await Promise.all(
+      ids.map((id) =>
+        requests.run(async () => {
+          try {
+            return await retrieveCustomer(gateway, id, signal);
+          } catch (e) {
+            if ((e as { status?: number }).status !== 404) throw e;
+            return null;
+          }
+        }),
+      ),
+    );
+    const customers = found.filter((c) => c !== null);
+    const unknown = ids.filter((_, i) => found[i] === null);
+    const stamp = { version, now: new Date() };
+    const [written] = await writePages(db, [{ type: 'customers', objects: customers, stamp }], {
+      alsoInTransaction: (tx) => markCustomersDeleted(db, unknown, stamp, tx),
+    });
+    resolved += customers.length;
+    if (written?.customers.size) await options.onCustomersChanged?.([...written.customers]);
   }
 }
 
