@@ -84,6 +84,17 @@ async function transactionWithRetry<T>(db: Database, fn: (tx: Tx) => Promise<T>)
 }
 
 /**
+ * Customer ids known to have a row in a transaction (ensured or written in it): a batch's pages
+ * and their activity name the same customers again and again. A retried transaction is a new one.
+ */
+const ensuredIn = new WeakMap<Tx, Set<string>>();
+function ensured(tx: Tx): Set<string> {
+  let known = ensuredIn.get(tx);
+  if (!known) ensuredIn.set(tx, (known = new Set()));
+  return known;
+}
+
+/**
  * Makes sure a customers row exists for each id, so rows with a foreign key to customers can
  * be written before the customer itself is synced. A placeholder has source_version 0 and
  * email '': any real copy of the customer overwrites it, and it never overwrites one.
@@ -94,8 +105,10 @@ export async function ensureCustomers(
   now: Date,
   transaction: Tx,
 ) {
-  const unique = [...new Set([...ids].filter((x): x is string => !!x))].sort();
+  const known = ensured(transaction);
+  const unique = [...new Set([...ids].filter((x): x is string => !!x && !known.has(x)))].sort();
   if (!unique.length) return;
+  for (const id of unique) known.add(id);
   const rows = unique.map((id) => ({
     stripe_customer_id: id,
     email: '',
@@ -293,6 +306,7 @@ async function writeObjects<T extends ObjectType>(
       const rows = live.map((c) => customerRow(c, s));
       await measure('customers', 'stripe_customer_id', rows);
       await upsert(db, 'customers', 'stripe_customer_id', rows, tx);
+      for (const c of live) ensured(tx).add(c.id);
       const pms = live.map(expandedDefaultPaymentMethod).filter((pm): pm is Stripe.PaymentMethod => !!pm);
       await upsert(
         db,
