@@ -10,7 +10,7 @@
  * - this process reads through the tRPC caller (customers.get / customers.subscriptions).
  *
  * Webhooks pass through a relay here that notes when each event arrived (t0, a few ms after the
- * change) and forwards it, or, for the "missed webhook" figure, answers 200 and drops it, so
+ * change; the relay's own look at the API before forwarding counts in the figure) and forwards it, or, for the "missed webhook" figure, answers 200 and drops it, so
  * only the worker's event polling can find the change.
  *
  * A change is measured on the objects the API shows: a new customer, a subscription (status,
@@ -166,7 +166,8 @@ class Relay {
 
 /**
  * Records changes until `changes` are timed (or `windowMs` passed with at least that many seen),
- * then waits up to `waitMs` for the rest to show. Returns the latencies (s) and how many never showed.
+ * then waits up to `waitMs` for the rest to show. Returns the latencies (s) and, for each change
+ * that never showed, what was sent and what the API shows.
  */
 async function measure(
   relay: Relay,
