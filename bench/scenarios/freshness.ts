@@ -10,8 +10,9 @@
  * - this process reads through the tRPC caller (customers.get / customers.subscriptions).
  *
  * Webhooks pass through a relay here that notes when each event arrived (t0, a few ms after the
- * change; the relay's own look at the API before forwarding counts in the figure) and forwards it, or, for the "missed webhook" figure, answers 200 and drops it, so
- * only the worker's event polling can find the change.
+ * change; the relay's own look at the API before forwarding counts in the figure) and forwards
+ * it, or, for the "missed webhook" figure, answers 200 and drops it, so only the worker's event
+ * polling can find the change.
  *
  * A change is measured on the objects the API shows: a new customer, a subscription (status,
  * cancel-at-period-end, items) and an invoice (status, amount paid). Events that leave what the
