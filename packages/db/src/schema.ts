@@ -703,3 +703,11 @@ export const TABLE_INDEXES_V11: Record<string, { name: string; fields: string[] 
     { name: 'idx_subscriptions_price_live', fields: ['stripe_price_id', 'status', 'stripe_customer_id'] },
   ],
 };
+
+/**
+ * V12: the admin app's live channel polls `dataVersion` every 1.5 s per open page; the newest
+ * metrics stamp must come from an index, not a scan of every customer (100k: a full scan per poll).
+ */
+export const TABLE_INDEXES_V12: Record<string, { name: string; fields: string[] }[]> = {
+  customers: [{ name: 'idx_customers_metrics_updated', fields: ['metrics_updated_at'] }],
+};

@@ -16,6 +16,7 @@ import {
   TABLE_INDEXES_V6,
   TABLE_INDEXES_V7,
   TABLE_INDEXES_V11,
+  TABLE_INDEXES_V12,
   TABLES_V1,
   TABLES_V2,
   type TableDefinition,
@@ -143,6 +144,14 @@ const MIGRATIONS = [
     name: '0014-customer-product-filter-indexes',
     async up({ context: { queryInterface } }: { context: MigrationContext }) {
       for (const [table, list] of Object.entries(TABLE_INDEXES_V11)) {
+        await addMissingIndexes(queryInterface, table, list);
+      }
+    },
+  },
+  {
+    name: '0015-live-data-version-index',
+    async up({ context: { queryInterface } }: { context: MigrationContext }) {
+      for (const [table, list] of Object.entries(TABLE_INDEXES_V12)) {
         await addMissingIndexes(queryInterface, table, list);
       }
     },
