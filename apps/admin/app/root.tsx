@@ -1,4 +1,5 @@
-import { createCaller } from '@medpro/trpc';
+import { createCaller, DEFAULT_DISPLAY_SETTINGS } from '@medpro/trpc';
+import { DEFAULT_DISPLAY, FormatProvider } from '@medpro/widgets';
 import type { LinksFunction, LoaderFunctionArgs } from '@remix-run/node';
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from '@remix-run/react';
 import { Shell, type ShellUser } from '~/components/Shell';
@@ -24,13 +25,22 @@ export async function loader({ request }: LoaderFunctionArgs) {
       ? { email: principal.email, name: principal.name, role: principal.role }
       : null;
   // The data version this page shows; the live channel signals when it moves on.
-  const version = principal ? (await createCaller(ctx).sync.dataVersion({})).version : null;
-  return { user, version };
+  const caller = principal ? createCaller(ctx) : null;
+  const [version, display] = caller
+    ? await Promise.all([
+        caller.sync.dataVersion({}).then((v) => v.version),
+        caller.admin.settings.display({}),
+      ])
+    : [null, DEFAULT_DISPLAY_SETTINGS];
+  return { user, version, display };
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const user = useUser();
-  useLiveRevalidation(useRouteLoaderData<typeof loader>('root')?.version ?? null);
+  const data = useRouteLoaderData<typeof loader>('root');
+  useLiveRevalidation(data?.version ?? null);
+  // Money and dates everywhere follow the display setting (the labels stay in Portuguese).
+  const display = data?.display ?? DEFAULT_DISPLAY;
   return (
     <html lang="pt-BR">
       <head>
@@ -40,7 +50,9 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <Links />
       </head>
       <body className="mp-root">
-        <Shell user={user}>{children}</Shell>
+        <FormatProvider display={display}>
+          <Shell user={user}>{children}</Shell>
+        </FormatProvider>
         <ScrollRestoration />
         <Scripts />
       </body>

@@ -1,7 +1,8 @@
 /**
  * Operations pages end to end in Chromium on a synced simulator account: a sync started from
  * the page and watched to 100 % without a reload, the CSV export, settings (tokens, validated
- * metric rules, 403 for non-admins), live revalidation when the worker changes data, keyboard use.
+ * metric rules, display locale, 403 for non-admins), live revalidation when the worker changes
+ * data, keyboard use.
  */
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
@@ -121,20 +122,49 @@ describe.runIf(chromiumAvailable())('sync, export, settings and live updates', (
     await admin.getByLabel('Tipo').selectOption('embed');
     await admin.getByLabel('Nome', { exact: true }).last().fill('Catálogo');
     await admin.getByRole('button', { name: 'Criar token' }).click();
-    await admin.getByText('Embed tokens need allowed origins').waitFor();
+    // Field errors are in the page's language, not the API's.
+    await admin.getByText('Tokens de incorporação precisam de origens permitidas.').waitFor();
 
+    const before = await stack.caller('admin').admin.settings.get({});
     const currency = admin.getByLabel('Moeda de relatório');
-    await currency.fill('R$');
-    await admin.getByRole('button', { name: 'Salvar regras' }).click();
+    const error = admin.locator('[id="metrics-metrics.reportingCurrency-error"]');
+    for (const typed of ['R$', 'REA']) {
+      await currency.fill(typed);
+      await admin.getByRole('button', { name: 'Salvar regras' }).click();
+      // The message sits under the field it is about, and what was typed stays.
+      await admin.getByText('Confira os campos destacados.').waitFor();
+      await expect(error.textContent()).resolves.toBe(
+        'Moeda desconhecida: use um código ISO 4217, como BRL ou USD.',
+      );
+      await expect(currency.inputValue()).resolves.toBe(typed);
+    }
     await saveScreenshot(admin, 'settings-errors');
-    // The message sits under the field it is about.
-    await admin.locator('[id="metrics-metrics.reportingCurrency-error"]').waitFor();
-    await expect(
-      admin.locator('[id="metrics-metrics.reportingCurrency-error"]').textContent(),
-    ).resolves.toContain('3-letter');
-    await expect(currency.inputValue()).resolves.toBe('R$');
-    const settings = await stack.caller('admin').admin.settings.get({});
-    expect(settings.metrics.reportingCurrency).toBe('BRL');
+    const after = await stack.caller('admin').admin.settings.get({});
+    expect(after.metrics).toEqual(before.metrics);
+    expect(after.metricsVersion.version).toBe(before.metricsVersion.version);
+  });
+
+  it('shows money and dates in the display locale chosen in the settings', async () => {
+    const mrr = admin.locator('.stats .stat', { hasText: 'MRR' }).locator('dd');
+    await admin.goto(`${stack.app.baseUrl}/customers`);
+    await expect(mrr.textContent()).resolves.toMatch(/^R\$\s[\d.]+,\d{2}$/);
+    await admin.goto(`${stack.app.baseUrl}/settings`);
+    await admin.getByLabel('Formato (idioma e região)').selectOption('en-US');
+    await admin.getByLabel(/Fuso horário/).fill('Europe/Lisbon');
+    await admin.getByRole('button', { name: 'Salvar exibição' }).click();
+    await admin.getByText('Exibição salva: valores e datas seguem o novo formato.').waitFor();
+    await admin.getByRole('columnheader', { name: 'Quando (Europe/Lisbon)' }).waitFor();
+    await admin.goto(`${stack.app.baseUrl}/customers`);
+    await expect(mrr.textContent()).resolves.toMatch(/^R\$[\d,]+\.\d{2}$/);
+    await admin.goto(`${stack.app.baseUrl}/analytics`);
+    // Chart axes follow too: en-US month abbreviations without the pt-BR "de".
+    await admin.locator('figure.mp-chart svg').first().waitFor();
+    const ticks = await admin.locator('figure.mp-chart .visx-axis-bottom text').allTextContents();
+    expect(ticks.length).toBeGreaterThan(0);
+    expect(ticks.every((t) => /^[A-Z][a-z]{2} \d{1,2}$|^[A-Z][a-z]{2} \d{4}$/.test(t))).toBe(true);
+    await stack
+      .caller('admin')
+      .admin.settings.update({ display: { locale: 'pt-BR', timeZone: 'America/Sao_Paulo' } });
   });
 
   it('gives analysts and viewers a clear 403 page on settings', async () => {

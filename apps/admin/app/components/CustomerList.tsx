@@ -1,4 +1,4 @@
-import { formatMoney, HealthBadge } from '@medpro/widgets';
+import { type Formatter, HealthBadge, useFormat } from '@medpro/widgets';
 import { Link } from '@remix-run/react';
 import { healthBand, tenure } from '~/lib/labels';
 import { StatusBadge } from './ui';
@@ -21,20 +21,21 @@ export interface CustomerRow {
   activeSubscriptions: number;
 }
 
-function subscriptions(n: number): string {
-  return n === 1 ? '1 assinatura ativa' : `${n.toLocaleString('pt-BR')} assinaturas ativas`;
+function subscriptions(f: Formatter, n: number): string {
+  return n === 1 ? '1 assinatura ativa' : `${f.number(n)} assinaturas ativas`;
 }
 
-function money(minor: number, currency: string | null): string {
-  return currency ? formatMoney(minor, currency) : '—';
+function money(f: Formatter, minor: number, currency: string | null): string {
+  return currency ? f.money(minor, currency) : '—';
 }
 
 /** What the customer pays, in their own currency when known. */
-function mrrOf(c: CustomerRow): string {
-  return c.customerCurrency ? formatMoney(c.customerMrr, c.customerCurrency) : formatMoney(c.mrr, c.currency);
+function mrrOf(f: Formatter, c: CustomerRow): string {
+  return c.customerCurrency ? f.money(c.customerMrr, c.customerCurrency) : f.money(c.mrr, c.currency);
 }
 
 export function CustomerCards({ items, now }: { items: CustomerRow[]; now: Date }) {
+  const f = useFormat();
   return (
     <ul className="customer-cards">
       {items.map((c) => (
@@ -46,14 +47,14 @@ export function CustomerCards({ items, now }: { items: CustomerRow[]; now: Date 
             <div className="muted small">{c.email ?? 'sem e-mail'}</div>
           </div>
           <div className="right">
-            <StatusBadge status={c.status} /> <strong>{mrrOf(c)}/mês</strong>
+            <StatusBadge status={c.status} /> <strong>{mrrOf(f, c)}/mês</strong>
           </div>
-          <div className="small">{subscriptions(c.activeSubscriptions)}</div>
+          <div className="small">{subscriptions(f, c.activeSubscriptions)}</div>
           <div className="right small muted">{tenure(c.createdAt, now) ?? ''}</div>
           <div className="small">
             <HealthBadge score={c.healthScore} />
           </div>
-          <div className="right small">LTV: {money(c.lifetimeValue, c.customerCurrency)}</div>
+          <div className="right small">LTV: {money(f, c.lifetimeValue, c.customerCurrency)}</div>
         </li>
       ))}
     </ul>
@@ -61,6 +62,7 @@ export function CustomerCards({ items, now }: { items: CustomerRow[]; now: Date 
 }
 
 export function CustomerTable({ items, now }: { items: CustomerRow[]; now: Date }) {
+  const f = useFormat();
   return (
     <div className="table-wrap">
       <table>
@@ -97,10 +99,10 @@ export function CustomerTable({ items, now }: { items: CustomerRow[]; now: Date 
               <td>
                 <StatusBadge status={c.status} />
               </td>
-              <td className="num">{mrrOf(c)}</td>
+              <td className="num">{mrrOf(f, c)}</td>
               <td className="hide-narrow">{tenure(c.createdAt, now) ?? '—'}</td>
-              <td className="num hide-narrow">{c.activeSubscriptions}</td>
-              <td className="num">{money(c.lifetimeValue, c.customerCurrency)}</td>
+              <td className="num hide-narrow">{f.number(c.activeSubscriptions)}</td>
+              <td className="num">{money(f, c.lifetimeValue, c.customerCurrency)}</td>
               <td>
                 <HealthBadge score={c.healthScore} />
               </td>

@@ -1,3 +1,4 @@
+import { useFormat } from '@medpro/widgets';
 import { useRef, useState } from 'react';
 import { createCsvRowCounter } from '~/lib/csv-rows';
 
@@ -13,6 +14,7 @@ type State =
  */
 export function ExportButton({ href, total, filename }: { href: string; total: number; filename: string }) {
   const [state, setState] = useState<State>({ kind: 'idle' });
+  const f = useFormat();
   const abort = useRef<AbortController | null>(null);
 
   async function run() {
@@ -65,8 +67,8 @@ export function ExportButton({ href, total, filename }: { href: string; total: n
             aria-label="Progresso da exportação"
           />
           <span className="small muted" aria-live="polite">
-            {state.rows.toLocaleString('pt-BR')} de {state.total.toLocaleString('pt-BR')} linhas ·{' '}
-            {(state.bytes / 1024).toLocaleString('pt-BR', { maximumFractionDigits: 0 })} KB
+            {f.number(state.rows)} de {f.number(state.total)} linhas ·{' '}
+            {f.number(Math.round(state.bytes / 1024))} KB
           </span>
           <button type="button" className="secondary" onClick={() => abort.current?.abort()}>
             Cancelar
@@ -79,7 +81,7 @@ export function ExportButton({ href, total, filename }: { href: string; total: n
       )}
       {state.kind === 'done' ? (
         <span className="small muted" role="status">
-          {state.rows.toLocaleString('pt-BR')} linhas exportadas
+          {f.number(state.rows)} linhas exportadas
         </span>
       ) : null}
       {state.kind === 'error' ? (

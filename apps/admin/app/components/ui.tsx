@@ -1,3 +1,4 @@
+import { useFormat } from '@medpro/widgets';
 import { isRouteErrorResponse, Link, useLocation, useRouteError } from '@remix-run/react';
 import type { ReactNode } from 'react';
 import { statusLabel, statusTone } from '~/lib/labels';
@@ -49,6 +50,7 @@ export function Pagination({
   param?: string;
 }) {
   const location = useLocation();
+  const f = useFormat();
   const pages = Math.max(1, Math.ceil(total / limit));
   const href = (p: number) => {
     const params = new URLSearchParams(location.search);
@@ -58,7 +60,7 @@ export function Pagination({
   return (
     <nav className="pagination" aria-label="Paginação">
       <span className="muted small">
-        Página {page.toLocaleString('pt-BR')} de {pages.toLocaleString('pt-BR')}
+        Página {f.number(page)} de {f.number(pages)}
       </span>
       <span className="links">
         <Link

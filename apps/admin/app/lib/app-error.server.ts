@@ -2,11 +2,13 @@ import { AppError } from '@medpro/trpc';
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { ZodError } from 'zod';
+import { fieldMessage, userMessage, zodIssueMessage } from './messages';
 
 export interface KnownError {
   status: number;
+  /** In Portuguese, for the page (the API keeps its English messages and codes). */
   message: string;
-  /** Field errors for forms by dotted path: zod's issues, or the AppError's own fields. */
+  /** Field errors for forms by dotted path, in Portuguese: zod's issues, or the AppError's own fields. */
   fields: Record<string, string[]>;
 }
 
@@ -15,7 +17,7 @@ function zodFields(error: ZodError): Record<string, string[]> {
   const fields: Record<string, string[]> = {};
   for (const issue of error.issues) {
     const key = issue.path.map(String).join('.') || '_';
-    fields[key] = [...(fields[key] ?? []), issue.message];
+    fields[key] = [...(fields[key] ?? []), zodIssueMessage(issue)];
   }
   return fields;
 }
@@ -25,10 +27,17 @@ export function readAppError(error: unknown): KnownError | null {
   if (!(error instanceof TRPCError)) return null;
   const cause = error.cause;
   const fields =
-    cause instanceof ZodError ? zodFields(cause) : cause instanceof AppError ? (cause.fields ?? {}) : {};
+    cause instanceof ZodError
+      ? zodFields(cause)
+      : cause instanceof AppError
+        ? Object.fromEntries(
+            Object.entries(cause.fields ?? {}).map(([key, messages]) => [key, messages.map(fieldMessage)]),
+          )
+        : {};
+  const status = getHTTPStatusCodeFromError(error);
   return {
-    status: getHTTPStatusCodeFromError(error),
-    message: cause instanceof ZodError ? 'Dados inválidos' : error.message,
+    status,
+    message: cause instanceof ZodError ? 'Confira os campos destacados.' : userMessage(error.message, status),
     fields,
   };
 }

@@ -2,15 +2,12 @@ import {
   AreaChart,
   CohortHeatmap,
   DonutChart,
-  formatDate,
-  formatDateShort,
-  formatMoney,
-  formatMonth,
   LineChart,
   MetricCard,
   MOVEMENT_LABELS,
   type MovementType,
   StackedMovementsChart,
+  useFormat,
 } from '@medpro/widgets';
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useFetcher, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
@@ -46,7 +43,8 @@ export default function Analytics() {
   const navigation = useNavigation();
   const [params] = useSearchParams();
   const currency = overview.currency;
-  const periodLabel = range.granularity === 'month' ? formatMonth : formatDateShort;
+  const f = useFormat();
+  const periodLabel = range.granularity === 'month' ? f.month : f.dateShort;
   const [selection, setSelection] = useState<{ period: string; type: MovementType } | null>(null);
   const cohortHref = (measure: 'customers' | 'mrr') => {
     const next = new URLSearchParams(params);
@@ -91,9 +89,9 @@ export default function Analytics() {
         </Form>
       </PageHeader>
       <p className="muted small">
-        {formatDate(range.from)} a {formatDate(range.to)} · valores em {currency.toUpperCase()}
-        {overview.asOf ? ` · dados até ${formatDate(overview.asOf)}` : ''}. As datas “De/Até” valem para o
-        período “Personalizado”.
+        {f.date(range.from)} a {f.date(range.to)} · valores em {currency.toUpperCase()}
+        {overview.asOf ? ` · dados até ${f.date(overview.asOf)}` : ''}. As datas “De/Até” valem para o período
+        “Personalizado”.
       </p>
       {range.problems.length ? (
         <div className="notice error" role="status">
@@ -189,12 +187,11 @@ export default function Analytics() {
           emptyMessage="Nenhuma movimentação de MRR no período."
         />
         <p className="small muted">
-          Líquido no período: {formatMoney(revenue.totals.net, currency)} · novo{' '}
-          {formatMoney(revenue.totals.new, currency)} · expansão{' '}
-          {formatMoney(revenue.totals.expansion, currency)} · reativação{' '}
-          {formatMoney(revenue.totals.reactivation, currency)} · contração −
-          {formatMoney(revenue.totals.contraction, currency)} · cancelamento −
-          {formatMoney(revenue.totals.churn, currency)}
+          Líquido no período: {f.money(revenue.totals.net, currency)} · novo{' '}
+          {f.money(revenue.totals.new, currency)} · expansão {f.money(revenue.totals.expansion, currency)} ·
+          reativação {f.money(revenue.totals.reactivation, currency)} · contração −
+          {f.money(revenue.totals.contraction, currency)} · cancelamento −
+          {f.money(revenue.totals.churn, currency)}
         </p>
         {selection ? (
           <MovementDrillDown
@@ -273,6 +270,7 @@ function MovementDrillDown({
   onClose: () => void;
 }) {
   const fetcher = useFetcher<typeof movementsLoader>();
+  const f = useFormat();
   const from = bucket?.from ?? selection.period;
   const to = bucket?.to ?? selection.period;
   const [page, setPage] = useState(1);
@@ -287,7 +285,7 @@ function MovementDrillDown({
     <section className="card drilldown" aria-labelledby="drill-title" aria-busy={fetcher.state !== 'idle'}>
       <div className="page-header">
         <h3 id="drill-title">
-          {MOVEMENT_LABELS[selection.type]} · {formatDate(from)} a {formatDate(to)}
+          {MOVEMENT_LABELS[selection.type]} · {f.date(from)} a {f.date(to)}
         </h3>
         <button type="button" className="secondary" onClick={onClose}>
           Fechar
@@ -304,8 +302,8 @@ function MovementDrillDown({
       ) : (
         <>
           <p className="small muted">
-            {data.total.toLocaleString('pt-BR')} {data.total === 1 ? 'movimentação' : 'movimentações'} ·
-            líquido {formatMoney(data.netAmount, data.currency)}
+            {f.number(data.total)} {data.total === 1 ? 'movimentação' : 'movimentações'} · líquido{' '}
+            {f.money(data.netAmount, data.currency)}
           </p>
           <div className="table-wrap">
             <table>
@@ -324,14 +322,14 @@ function MovementDrillDown({
               <tbody>
                 {data.movements.map((m) => (
                   <tr key={`${m.stripeCustomerId}-${m.date}-${m.type}`}>
-                    <td>{formatDate(m.date)}</td>
+                    <td>{f.date(m.date)}</td>
                     <td>
                       <Link to={`/customers/${encodeURIComponent(m.stripeCustomerId)}`}>
                         {m.customerName || m.customerEmail || m.stripeCustomerId}
                       </Link>
                     </td>
-                    <td className="num">{formatMoney(m.amount, m.customerCurrency)}</td>
-                    <td className="num hide-narrow">{formatMoney(m.reportingAmount, data.currency)}</td>
+                    <td className="num">{f.money(m.amount, m.customerCurrency)}</td>
+                    <td className="num hide-narrow">{f.money(m.reportingAmount, data.currency)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -1,4 +1,4 @@
-import { AreaChart, formatDate, formatMoney, formatPercent, HealthBadge } from '@medpro/widgets';
+import { AreaChart, type Formatter, HealthBadge, useFormat } from '@medpro/widgets';
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useNavigation } from '@remix-run/react';
 import { Fragment } from 'react';
@@ -49,12 +49,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
 type Subscription = Data['detail']['subscriptions'][number];
 
-function money(minor: number | null, currency: string | null): string {
-  return minor === null || !currency ? '—' : formatMoney(minor, currency);
+function money(f: Formatter, minor: number | null, currency: string | null): string {
+  return minor === null || !currency ? '—' : f.money(minor, currency);
 }
 
-function day(value: string | Date | null): string {
-  return value ? formatDate(value) : '—';
+function day(f: Formatter, value: string | Date | null): string {
+  return value ? f.date(value) : '—';
 }
 
 const INTERVAL: Record<string, string> = { day: 'dia', week: 'semana', month: 'mês', year: 'ano' };
@@ -66,6 +66,7 @@ function every(interval: string | null, count: number | null): string {
 }
 
 function SubscriptionsTable({ subscriptions, past }: { subscriptions: Subscription[]; past: boolean }) {
+  const f = useFormat();
   return (
     <div className="table-wrap">
       <table>
@@ -96,7 +97,7 @@ function SubscriptionsTable({ subscriptions, past }: { subscriptions: Subscripti
                       {/* Tiered prices have no unit amount: the monthly total says it. */}
                       {i.unitAmount === null
                         ? `preço escalonado, ${every(i.interval, i.intervalCount)}`
-                        : `${money(i.unitAmount, s.currency)} ${every(i.interval, i.intervalCount)}`}
+                        : `${money(f, i.unitAmount, s.currency)} ${every(i.interval, i.intervalCount)}`}
                     </li>
                   ))}
                 </ul>
@@ -105,18 +106,18 @@ function SubscriptionsTable({ subscriptions, past }: { subscriptions: Subscripti
               <td>
                 <StatusBadge status={s.status} />
               </td>
-              <td className="num">{money(s.monthlyAmount, s.currency)}</td>
-              <td>{day(s.startDate)}</td>
+              <td className="num">{money(f, s.monthlyAmount, s.currency)}</td>
+              <td>{day(f, s.startDate)}</td>
               <td>
                 {past
-                  ? day(s.endedAt ?? s.canceledAt)
+                  ? day(f, s.endedAt ?? s.canceledAt)
                   : s.renewsAt
-                    ? `renova em ${day(s.renewsAt)}`
+                    ? `renova em ${day(f, s.renewsAt)}`
                     : s.cancelAt || s.cancelAtPeriodEnd
-                      ? `cancela em ${day(s.cancelAt ?? s.currentPeriodEnd)}`
+                      ? `cancela em ${day(f, s.cancelAt ?? s.currentPeriodEnd)}`
                       : '—'}
               </td>
-              <td className="hide-narrow">{day(s.trialEnd)}</td>
+              <td className="hide-narrow">{day(f, s.trialEnd)}</td>
             </tr>
           ))}
         </tbody>
@@ -127,6 +128,7 @@ function SubscriptionsTable({ subscriptions, past }: { subscriptions: Subscripti
 
 export default function CustomerDetail() {
   const { detail, past, activity, history, stripeUrl, now } = useLoaderData<typeof loader>();
+  const f = useFormat();
   const navigation = useNavigation();
   const { customer: c, paymentMethod: pm, metrics, invoices } = detail;
   const address = [
@@ -140,10 +142,10 @@ export default function CustomerDetail() {
     .filter(Boolean)
     .join(', ');
   const factors = [...(metrics?.healthFactors ?? [])]
-    .filter((f) => f.impact !== 0)
+    .filter((x) => x.impact !== 0)
     .sort((a, b) => a.impact - b.impact);
   const riskFactors = [...(metrics?.churnRiskFactors ?? [])]
-    .filter((f) => f.impact !== 0)
+    .filter((x) => x.impact !== 0)
     .sort((a, b) => b.impact - a.impact);
   const currency = c.customerCurrency ?? c.currency;
 
@@ -177,22 +179,22 @@ export default function CustomerDetail() {
             <dd>{c.phone ?? '—'}</dd>
             <dt>Cliente desde</dt>
             <dd>
-              {day(c.createdAt)}{' '}
+              {day(f, c.createdAt)}{' '}
               {c.createdAt ? <span className="muted">({tenure(c.createdAt, new Date(now))})</span> : null}
             </dd>
             <dt>MRR</dt>
             <dd>
-              {money(c.customerMrr, c.customerCurrency)}
+              {money(f, c.customerMrr, c.customerCurrency)}
               {c.customerCurrency && c.customerCurrency.toUpperCase() !== c.currency.toUpperCase() ? (
-                <span className="muted"> ({money(c.mrr, c.currency)})</span>
+                <span className="muted"> ({money(f, c.mrr, c.currency)})</span>
               ) : null}
             </dd>
             <dt>LTV</dt>
-            <dd>{money(c.lifetimeValue, c.customerCurrency)}</dd>
+            <dd>{money(f, c.lifetimeValue, c.customerCurrency)}</dd>
             <dt>Moeda</dt>
             <dd>{c.customerCurrency?.toUpperCase() ?? '—'}</dd>
             <dt>Saldo Stripe</dt>
-            <dd>{money(c.balance, currency)}</dd>
+            <dd>{money(f, c.balance, currency)}</dd>
             <dt>Endereço</dt>
             <dd>{address || '—'}</dd>
             <dt>ID Stripe</dt>
@@ -214,17 +216,16 @@ export default function CustomerDetail() {
           <p>
             <HealthBadge score={c.healthScore} />{' '}
             <span>
-              Risco de churn:{' '}
-              <strong>{c.churnRiskScore === null ? '—' : formatPercent(c.churnRiskScore)}</strong>
+              Risco de churn: <strong>{c.churnRiskScore === null ? '—' : f.percent(c.churnRiskScore)}</strong>
             </span>
           </p>
           {factors.length ? (
             <>
               <h3>Fatores do score</h3>
               <ul className="small">
-                {factors.map((f) => (
-                  <li key={f.factor}>
-                    {f.label}: <strong>{f.impact > 0 ? `+${f.impact}` : f.impact}</strong>
+                {factors.map((x) => (
+                  <li key={x.factor}>
+                    {x.label}: <strong>{x.impact > 0 ? `+${x.impact}` : x.impact}</strong>
                   </li>
                 ))}
               </ul>
@@ -236,9 +237,9 @@ export default function CustomerDetail() {
             <>
               <h3>Fatores de risco</h3>
               <ul className="small">
-                {riskFactors.map((f) => (
-                  <li key={f.factor}>
-                    {f.label}: <strong>+{formatPercent(f.impact)}</strong>
+                {riskFactors.map((r) => (
+                  <li key={r.factor}>
+                    {r.label}: <strong>+{f.percent(r.impact)}</strong>
                   </li>
                 ))}
               </ul>
@@ -246,7 +247,7 @@ export default function CustomerDetail() {
           ) : null}
           {metrics ? (
             <p className="small muted">
-              Calculado em {day(metrics.metricDate)} · último pagamento {day(metrics.lastPaymentDate)}
+              Calculado em {day(f, metrics.metricDate)} · último pagamento {day(f, metrics.lastPaymentDate)}
             </p>
           ) : (
             <p className="small muted">Métricas ainda não calculadas.</p>
@@ -317,7 +318,7 @@ export default function CustomerDetail() {
                 <tbody>
                   {invoices.map((i) => (
                     <tr key={i.stripeInvoiceId}>
-                      <td>{day(i.createdAt)}</td>
+                      <td>{day(f, i.createdAt)}</td>
                       <td className="mono">{i.number ?? i.stripeInvoiceId}</td>
                       <td>
                         <span
@@ -326,7 +327,7 @@ export default function CustomerDetail() {
                           {INVOICE_STATUS[i.status ?? ''] ?? i.status ?? '—'}
                         </span>
                       </td>
-                      <td className="num">{formatMoney(i.total, i.currency)}</td>
+                      <td className="num">{f.money(i.total, i.currency)}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -345,7 +346,7 @@ export default function CustomerDetail() {
             {activity.activities.map((a) => (
               <li key={a.id}>
                 <time className="small muted" dateTime={a.date ? new Date(a.date).toISOString() : undefined}>
-                  {day(a.date)}
+                  {day(f, a.date)}
                 </time>
                 <div>
                   <span className={`badge ${activityTone(a.type)}`}>{activityLabel(a.type)}</span>{' '}

@@ -1,4 +1,4 @@
-import { formatMoney } from '@medpro/widgets';
+import { useFormat } from '@medpro/widgets';
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData, useLocation, useNavigation, useSearchParams } from '@remix-run/react';
 import { CustomerCards, CustomerTable } from '~/components/CustomerList';
@@ -23,6 +23,7 @@ export default function Customers() {
   const data = useLoaderData<typeof loader>();
   const { customers: items, total, stats, currency, query, view, problems, products } = data;
   const navigation = useNavigation();
+  const f = useFormat();
   const user = useUser();
   const location = useLocation();
   const [params] = useSearchParams();
@@ -49,19 +50,19 @@ export default function Customers() {
       <dl className="stats" aria-label="Resumo do filtro">
         <div className="stat">
           <dt>Total</dt>
-          <dd>{stats.total.toLocaleString('pt-BR')}</dd>
+          <dd>{f.number(stats.total)}</dd>
         </div>
         <div className="stat">
           <dt>Ativos</dt>
-          <dd>{stats.active.toLocaleString('pt-BR')}</dd>
+          <dd>{f.number(stats.active)}</dd>
         </div>
         <div className="stat">
           <dt>Em risco</dt>
-          <dd>{stats.atRisk.toLocaleString('pt-BR')}</dd>
+          <dd>{f.number(stats.atRisk)}</dd>
         </div>
         <div className="stat">
           <dt>MRR</dt>
-          <dd>{formatMoney(stats.mrr, currency)}</dd>
+          <dd>{f.money(stats.mrr, currency)}</dd>
         </div>
       </dl>
 
@@ -153,7 +154,7 @@ export default function Customers() {
 
       <div className="page-header">
         <p className="muted" role="status">
-          {total.toLocaleString('pt-BR')} {total === 1 ? 'cliente encontrado' : 'clientes encontrados'}
+          {f.number(total)} {total === 1 ? 'cliente encontrado' : 'clientes encontrados'}
         </p>
         <p className="actions">
           <span className="visually-hidden">Visualização:</span>

@@ -1,4 +1,5 @@
-import { formatDate } from '@medpro/widgets';
+import { DISPLAY_LOCALES, type DisplayLocale } from '@medpro/trpc';
+import { createFormatter, useFormat } from '@medpro/widgets';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { useState } from 'react';
@@ -23,7 +24,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
       caller.admin.audit.list({ page: auditPage, limit: AUDIT_PAGE }),
       caller.auth.me({}),
     ]);
-    return { users: users.users, tokens: tokens.tokens, settings, audit, meId: me.user?.id ?? null };
+    return {
+      users: users.users,
+      tokens: tokens.tokens,
+      settings,
+      audit,
+      meId: me.user?.id ?? null,
+      locales: [...DISPLAY_LOCALES],
+      timeZones: Intl.supportedValuesOf('timeZone'),
+    };
   } catch (error) {
     return asHttpError(error);
   }
@@ -115,6 +124,14 @@ export async function action({ request }: ActionFunctionArgs): Promise<Result> {
         });
         return { intent, ok: true, message: 'Regras salvas. O histórico será recalculado pelo worker.' };
       }
+      case 'display':
+        await caller.admin.settings.update({
+          display: {
+            locale: String(form.get('locale') ?? '') as DisplayLocale,
+            timeZone: String(form.get('timeZone') ?? ''),
+          },
+        });
+        return { intent, ok: true, message: 'Exibição salva: valores e datas seguem o novo formato.' };
       case 'widgets':
         await caller.admin.settings.update({
           widgets: { allowedOrigins: lines(form.get('allowedOrigins')) },
@@ -126,15 +143,8 @@ export async function action({ request }: ActionFunctionArgs): Promise<Result> {
   } catch (error) {
     const known = readAppError(error);
     if (!known || known.status >= 500) throw error;
-    return { intent, ok: false, message: translate(known.message), fields: known.fields };
+    return { intent, ok: false, message: known.message, fields: known.fields };
   }
-}
-
-function translate(message: string): string {
-  if (/At least one active admin/.test(message)) return 'É preciso manter ao menos um administrador ativo.';
-  if (/already revoked/.test(message)) return 'Este token já estava revogado.';
-  if (/already exists|unique/i.test(message)) return 'Já existe um usuário com este e-mail.';
-  return message;
 }
 
 function FieldError({
@@ -192,14 +202,14 @@ function CopySecret({ label, secret }: { label: string; secret: string }) {
   );
 }
 
-const dateOrDash = (v: string | Date | null) => (v ? formatDate(v) : '—');
-
 export default function Settings() {
-  const { users, tokens, settings, audit, meId } = useLoaderData<typeof loader>();
+  const { users, tokens, settings, audit, meId, locales, timeZones } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === 'submitting';
   const [tokenKind, setTokenKind] = useState<'api' | 'embed'>('api');
+  const f = useFormat();
+  const dateOrDash = (v: string | Date | null) => (v ? f.date(v) : '—');
   const m = settings.metrics;
 
   return (
@@ -492,8 +502,48 @@ export default function Settings() {
         <p className="small muted">
           Versão das regras: {settings.metricsVersion.version}
           {settings.metricsVersion.changedBy ? ` · alterada por ${settings.metricsVersion.changedBy}` : ''}
-          {settings.metricsVersion.changedAt ? ` em ${formatDate(settings.metricsVersion.changedAt)}` : ''}
+          {settings.metricsVersion.changedAt ? ` em ${f.date(settings.metricsVersion.changedAt)}` : ''}
         </p>
+      </section>
+
+      <section className="card section" aria-labelledby="display">
+        <h2 id="display">Exibição de valores e datas</h2>
+        <Notice result={result} intent="display" />
+        <Form method="post" className="form-grid" noValidate>
+          <input type="hidden" name="intent" value="display" />
+          <div className="field">
+            <label htmlFor="display-locale">Formato (idioma e região)</label>
+            <select id="display-locale" name="locale" defaultValue={settings.display.locale}>
+              {locales.map((locale) => (
+                <option key={locale} value={locale}>
+                  {localeLabel(locale)}
+                </option>
+              ))}
+            </select>
+            <FieldError result={result} intent="display" name="display.locale" />
+          </div>
+          <div className="field">
+            <label htmlFor="display-tz">Fuso horário (horários de sincronização e auditoria)</label>
+            <input
+              id="display-tz"
+              name="timeZone"
+              list="display-tz-options"
+              defaultValue={settings.display.timeZone}
+              aria-describedby="display-display.timeZone-error"
+            />
+            <datalist id="display-tz-options">
+              {timeZones.map((tz) => (
+                <option key={tz} value={tz} />
+              ))}
+            </datalist>
+            <FieldError result={result} intent="display" name="display.timeZone" />
+          </div>
+          <div className="field">
+            <button type="submit" disabled={busy}>
+              Salvar exibição
+            </button>
+          </div>
+        </Form>
       </section>
 
       <section className="card section" aria-labelledby="widgets">
@@ -526,7 +576,7 @@ export default function Settings() {
             <table>
               <thead>
                 <tr>
-                  <th scope="col">Quando (UTC)</th>
+                  <th scope="col">Quando ({f.display.timeZone})</th>
                   <th scope="col">Quem</th>
                   <th scope="col">Ação</th>
                   <th scope="col">Alvo</th>
@@ -538,13 +588,7 @@ export default function Settings() {
               <tbody>
                 {audit.entries.map((e) => (
                   <tr key={e.id}>
-                    <td>
-                      {new Intl.DateTimeFormat('pt-BR', {
-                        dateStyle: 'short',
-                        timeStyle: 'medium',
-                        timeZone: 'UTC',
-                      }).format(new Date(e.createdAt))}
-                    </td>
+                    <td>{f.dateTime(e.createdAt)}</td>
                     <td>{e.actor}</td>
                     <td className="mono">{e.action}</td>
                     <td>{e.target ?? '—'}</td>
@@ -567,6 +611,13 @@ export default function Settings() {
 
 export function ErrorBoundary() {
   return <RouteError what="as configurações" />;
+}
+
+/** "inglês (Estados Unidos) · R$1,234.56 · Jan 31, 2026": the language and a sample of each format. */
+function localeLabel(locale: string): string {
+  const sample = createFormatter({ locale, timeZone: 'UTC' });
+  const name = new Intl.DisplayNames(['pt-BR'], { type: 'language' }).of(locale) ?? locale;
+  return `${name} · ${sample.money(123456, 'BRL')} · ${sample.date('2026-01-31')}`;
 }
 
 /** The role picker of the users and tokens forms. */

@@ -1,4 +1,4 @@
-import { formatNumber } from '@medpro/widgets';
+import { type Formatter, useFormat } from '@medpro/widgets';
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useNavigation, useRevalidator } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
@@ -80,16 +80,12 @@ function duration(run: Pick<Run, 'startedAt' | 'finishedAt' | 'heartbeatAt'>): s
   return formatDuration((new Date(end).getTime() - new Date(run.startedAt).getTime()) / 1000);
 }
 
-function dateTime(value: string | Date | null): string {
-  if (!value) return '—';
-  return new Intl.DateTimeFormat('pt-BR', {
-    dateStyle: 'short',
-    timeStyle: 'medium',
-    timeZone: 'UTC',
-  }).format(new Date(value));
+function dateTime(f: Formatter, value: string | Date | null): string {
+  return value ? f.dateTime(value) : '—';
 }
 
 function RunProgress({ run }: { run: Run }) {
+  const f = useFormat();
   const view = readProgress(run.progress, run.status);
   const percent = view.fraction === null ? null : Math.floor(view.fraction * 100);
   const status = runStatus(run.status);
@@ -112,8 +108,8 @@ function RunProgress({ run }: { run: Run }) {
       </div>
       <p className="small muted" aria-live="polite">
         {view.phase ? `Fase: ${view.phase} · ` : ''}
-        {formatNumber(run.objects)} objetos · {formatNumber(Math.round(view.rate))} obj/s · restante{' '}
-        {formatDuration(view.etaSeconds)} · {formatNumber(run.requests)} chamadas à API
+        {f.number(run.objects)} objetos · {f.number(Math.round(view.rate))} obj/s · restante{' '}
+        {formatDuration(view.etaSeconds)} · {f.number(run.requests)} chamadas à API
       </p>
       {view.types.length ? (
         <div className="table-wrap">
@@ -139,9 +135,9 @@ function RunProgress({ run }: { run: Run }) {
               {view.types.map((t) => (
                 <tr key={t.type}>
                   <td>{typeLabel(t.type)}</td>
-                  <td className="num">{formatNumber(t.done)}</td>
-                  <td className="num">{t.total === null ? '—' : formatNumber(t.total)}</td>
-                  <td className="num hide-narrow">{t.rate === null ? '—' : `${formatNumber(t.rate)}/s`}</td>
+                  <td className="num">{f.number(t.done)}</td>
+                  <td className="num">{t.total === null ? '—' : f.number(t.total)}</td>
+                  <td className="num hide-narrow">{t.rate === null ? '—' : `${f.number(t.rate)}/s`}</td>
                   <td className="num hide-narrow">{formatDuration(t.etaSeconds)}</td>
                 </tr>
               ))}
@@ -165,6 +161,7 @@ function RunProgress({ run }: { run: Run }) {
 
 export default function Sync() {
   const { status: initial, history, webhooks, canStart } = useLoaderData<typeof loader>();
+  const f = useFormat();
   const result = useActionData<typeof action>();
   const navigation = useNavigation();
   const status = useLiveStatus(initial);
@@ -211,17 +208,17 @@ export default function Sync() {
         <h2 id="webhooks">Webhooks</h2>
         <dl className="facts">
           <dt>Último evento recebido</dt>
-          <dd>{dateTime(webhooks.lastReceivedAt)}</dd>
+          <dd>{dateTime(f, webhooks.lastReceivedAt)}</dd>
           <dt>Última consulta a /v1/events</dt>
-          <dd>{dateTime(webhooks.lastPolledAt)}</dd>
+          <dd>{dateTime(f, webhooks.lastPolledAt)}</dd>
           <dt>Recebidos em 24 h</dt>
-          <dd>{formatNumber(webhooks.receivedLast24h)}</dd>
+          <dd>{f.number(webhooks.receivedLast24h)}</dd>
           <dt>Pendentes</dt>
-          <dd>{formatNumber(webhooks.pending)}</dd>
+          <dd>{f.number(webhooks.pending)}</dd>
           <dt>Com falha</dt>
           <dd>
             {webhooks.failing ? (
-              <span className="badge risk">{formatNumber(webhooks.failing)}</span>
+              <span className="badge risk">{f.number(webhooks.failing)}</span>
             ) : (
               <span className="badge good">0</span>
             )}
@@ -230,8 +227,8 @@ export default function Sync() {
           <dd>
             {webhooks.signatureFailures ? (
               <>
-                <span className="badge risk">{formatNumber(webhooks.signatureFailures)}</span> última em{' '}
-                {dateTime(webhooks.lastSignatureFailureAt)}: {webhooks.lastSignatureFailureReason ?? '—'}
+                <span className="badge risk">{f.number(webhooks.signatureFailures)}</span> última em{' '}
+                {dateTime(f, webhooks.lastSignatureFailureAt)}: {webhooks.lastSignatureFailureReason ?? '—'}
               </>
             ) : (
               <span className="badge good">0</span>
@@ -258,7 +255,7 @@ export default function Sync() {
                   <th scope="col">#</th>
                   <th scope="col">Tipo</th>
                   <th scope="col">Status</th>
-                  <th scope="col">Início (UTC)</th>
+                  <th scope="col">Início ({f.display.timeZone})</th>
                   <th scope="col" className="num">
                     Duração
                   </th>
@@ -281,9 +278,9 @@ export default function Sync() {
                       <td>
                         <span className={`badge ${s.tone}`}>{s.label}</span>
                       </td>
-                      <td>{dateTime(r.startedAt)}</td>
+                      <td>{dateTime(f, r.startedAt)}</td>
                       <td className="num">{duration(r)}</td>
-                      <td className="num">{formatNumber(r.objects)}</td>
+                      <td className="num">{f.number(r.objects)}</td>
                       <td className="hide-narrow">{r.triggeredBy ?? '—'}</td>
                       <td className="small">{r.error ?? ''}</td>
                     </tr>
