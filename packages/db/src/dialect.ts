@@ -271,6 +271,16 @@ export function mysqlCustomerSearchColumn(): string {
 }
 
 /**
+ * The same column as bytes (VARBINARY, the folded UTF-8 text): MariaDB's INSTR on a utf8mb4
+ * string walks it character by character; on bytes it is a plain byte search, and a UTF-8 term can
+ * only match at character boundaries. Scanning the index at 100k: ~70 -> ~20 ms (load 8).
+ */
+export function mysqlCustomerSearchBytes(): string {
+  return `ALTER TABLE customers MODIFY search_text VARBINARY(3068)
+    AS (CAST(${customerSearchTextSql('mysql', '')} AS BINARY)) STORED`;
+}
+
+/**
  * SELECT of the ids of customers whose name, email or Stripe id contains the folded term,
  * given as `:searchTerm` (and as `:searchMatch`, an FTS5 phrase, for SQLite's trigram index).
  */

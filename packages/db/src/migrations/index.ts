@@ -1,6 +1,6 @@
 import { type ModelAttributes, type QueryInterface, QueryTypes, type Sequelize } from 'sequelize';
 import { SequelizeStorage, Umzug } from 'umzug';
-import { mysqlCustomerSearchColumn, sqliteCustomerSearchDdl } from '../dialect.ts';
+import { mysqlCustomerSearchBytes, mysqlCustomerSearchColumn, sqliteCustomerSearchDdl } from '../dialect.ts';
 import {
   CUSTOMER_SEARCH_INDEXES_V10,
   PLAN_TABLE_ADDITIONS_V1,
@@ -154,6 +154,14 @@ const MIGRATIONS = [
       for (const [table, list] of Object.entries(TABLE_INDEXES_V12)) {
         await addMissingIndexes(queryInterface, table, list);
       }
+    },
+  },
+  {
+    name: '0016-customer-search-bytes',
+    async up({ context: { sequelize, queryInterface } }: { context: MigrationContext }) {
+      if (sequelize.getDialect() === 'sqlite') return;
+      const column = (await queryInterface.describeTable('customers')).search_text;
+      if (column && !/binary/i.test(column.type)) await sequelize.query(mysqlCustomerSearchBytes());
     },
   },
 ];

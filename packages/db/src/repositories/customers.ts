@@ -4,7 +4,7 @@
  */
 import { QueryTypes } from 'sequelize';
 import type { Database } from '../connection.ts';
-import { customerSearchIdsSql, type Dialect, foldSearchText } from '../dialect.ts';
+import { byPrimaryKey, customerSearchIdsSql, type Dialect, foldSearchText } from '../dialect.ts';
 import { bool, day, num, numOrNull, parseJson, str, toDate } from './values.ts';
 
 export type HealthBand = 'good' | 'warning' | 'at_risk';
@@ -108,7 +108,9 @@ const SORT_COLUMNS: Record<CustomerSortField, string> = {
 const SEARCH_ID_LIST_MAX = 5000;
 
 interface FilterSql {
-  /** Conditions on `customers c`, the product/price filter included. */
+  /** `customers c`, read by primary key when a search's id list drives the query. */
+  from: string;
+  /** Conditions on `c`, the product/price filter included. */
   where: string;
   replacements: Record<string, unknown>;
   /** What the stats read: `customers c`, or the filter's product customers joined to it. */
@@ -215,13 +217,17 @@ async function filterSql(db: Database, filter: CustomerFilter): Promise<FilterSq
     conditions.push(filter.delinquent ? 'c.delinquent = 1' : 'c.delinquent = 0');
   }
   const where = conditions.join(' AND ');
-  if (!product) return { where, replacements, statsFrom: 'customers c', statsWhere: where };
+  const from = searchIdList
+    ? byPrimaryKey(db.sequelize.getDialect() as Dialect, 'customers c')
+    : 'customers c';
+  if (!product) return { from, where, replacements, statsFrom: from, statsWhere: where };
   // A search's id list is narrower than a product's customers: probe those few instead.
   if (searchIdList) {
     const all = `${where} AND ${product.exists}`;
-    return { where: all, replacements, statsFrom: 'customers c', statsWhere: all };
+    return { from, where: all, replacements, statsFrom: from, statsWhere: all };
   }
   return {
+    from,
     where: `${where} AND ${product.exists}`,
     replacements,
     // CROSS JOIN keeps SQLite's join order (the product's customers first); MySQL reorders freely.
@@ -259,10 +265,10 @@ export async function listCustomers(
   query: CustomerListQuery,
 ): Promise<{ items: CustomerSummary[]; stats: CustomerStats }> {
   const filterQuery = await filterSql(db, query);
-  const { where, replacements } = filterQuery;
+  const { from, where, replacements } = filterQuery;
   const direction = query.order === 'asc' ? 'ASC' : 'DESC';
   const rows = await db.sequelize.query<Raw>(
-    `SELECT ${SUMMARY_COLUMNS} FROM customers c WHERE ${where}
+    `SELECT ${SUMMARY_COLUMNS} FROM ${from} WHERE ${where}
      ORDER BY ${SORT_COLUMNS[query.sort]} ${direction}, c.id ${direction}
      LIMIT :limit OFFSET :offset`,
     {
@@ -340,13 +346,13 @@ export async function* iterateCustomers(
   filter: CustomerFilter,
   batchSize = 1000,
 ): AsyncGenerator<CustomerRecord> {
-  const { where, replacements } = await filterSql(db, filter);
+  const { from, where, replacements } = await filterSql(db, filter);
   let after = 0;
   for (;;) {
     const rows = await db.sequelize.query<Raw>(
       `SELECT ${SUMMARY_COLUMNS}, c.phone, c.address_line1, c.address_line2, c.address_city, c.address_state,
          c.address_postal_code, c.balance, c.default_payment_method_id, c.last_sync_at, c.metrics_updated_at
-       FROM customers c WHERE ${where} AND c.id > :after ORDER BY c.id LIMIT :batch`,
+       FROM ${from} WHERE ${where} AND c.id > :after ORDER BY c.id LIMIT :batch`,
       { type: QueryTypes.SELECT, replacements: { ...replacements, after, batch: batchSize } },
     );
     for (const r of rows) yield toRecord(r);
