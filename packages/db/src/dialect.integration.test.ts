@@ -43,6 +43,35 @@ describe.each(dialects)('dialect helpers on %s', (dialect) => {
     expect(await read()).toEqual({ name: 'v3', raw: { name: 'v3' }, source_version: 3000 });
   });
 
+  it('stores the same values inside a transaction (driver-bound on SQLite) as outside one', async () => {
+    const at = new Date(Date.UTC(2026, 0, 2, 3, 4, 5, 678));
+    const values = (id: string) => ({
+      stripe_product_id: id,
+      name: "O'Brien “Clínica”",
+      active: false,
+      raw: JSON.stringify({ n: 1, s: 'x' }),
+      metadata: { tier: 'gold' },
+      stripe_created_at: at,
+      source_version: 1_764_000_000_123,
+      created_at: at,
+      updated_at: at,
+    });
+    const full = { ...spec, update: Object.keys(values('x')).filter((c) => c !== 'stripe_product_id') };
+    await upsertRows(t.db.sequelize, full, [values('prod_out')]);
+    await t.db.sequelize.transaction((transaction) =>
+      upsertRows(t.db.sequelize, full, [values('prod_in')], { transaction }),
+    );
+    const [rows] = (await t.db.sequelize.query(
+      "SELECT * FROM products WHERE stripe_product_id IN ('prod_out', 'prod_in') ORDER BY stripe_product_id DESC",
+    )) as [Record<string, unknown>[], unknown];
+    const [outside, inside] = rows.map(({ id: _, stripe_product_id: __, ...rest }) => rest);
+    expect(inside).toEqual(outside);
+    expect(toDate(outside?.stripe_created_at)?.getTime()).toBe(
+      at.getTime() - (dialect === 'mysql' ? 678 : 0),
+    );
+    expect(Number(outside?.source_version)).toBe(1_764_000_000_123);
+  });
+
   it('upserts many rows in batches, with quotes and unicode kept as data', async () => {
     const names = Array.from({ length: 1203 }, (_, i) => `Clínica “${i}” '); DROP TABLE products; --`);
     await upsertRows(

@@ -3,7 +3,7 @@
  * driver setup, date truncation, JSON access and upserts.
  */
 import mysql2 from 'mysql2';
-import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { DatabaseError, QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import sqlite3 from 'sqlite3';
 
 export type Dialect = 'sqlite' | 'mysql';
@@ -156,6 +156,11 @@ export async function upsertRows(
   const batchSize = options.batchSize ?? 500;
   for (let i = 0; i < rows.length; i += batchSize) {
     const { sql, replacements } = buildUpsert(dialect, spec, rows.slice(i, i + batchSize));
+    const connection = sqliteConnection(dialect, options.transaction);
+    if (connection && replacements.every(bindable)) {
+      await runBound(connection, sql, replacements);
+      continue;
+    }
     // The type spares Sequelize lower-casing the whole statement (megabytes) to classify it.
     await sequelize.query(sql, {
       replacements,
@@ -163,6 +168,32 @@ export async function upsertRows(
       type: QueryTypes.INSERT,
     });
   }
+}
+
+/**
+ * The SQLite connection of a transaction (Sequelize opens one per transaction). Statements on it
+ * are bound by the driver: spliced in by Sequelize, a page's raw JSON was escaped into megabytes
+ * of SQL text that SQLite then parsed, and Sequelize lower-cased it twice to classify it.
+ */
+function sqliteConnection(dialect: Dialect, transaction: Transaction | undefined): sqlite3.Database | null {
+  if (dialect !== 'sqlite' || !transaction) return null;
+  const connection = (transaction as unknown as { connection?: unknown }).connection;
+  return connection instanceof sqlite3.Database ? connection : null;
+}
+
+/** Values the driver binds as Sequelize would splice them (Dates are text by now, booleans 1/0). */
+function bindable(value: unknown): boolean {
+  return value === null || ['string', 'number', 'boolean'].includes(typeof value);
+}
+
+function runBound(connection: sqlite3.Database, sql: string, values: unknown[]): Promise<void> {
+  const params = values.map((v) => (typeof v === 'boolean' ? Number(v) : v));
+  return new Promise((resolve, reject) => {
+    connection.run(sql, params, (error: Error | null) => {
+      if (error) reject(new DatabaseError(Object.assign(error, { sql })));
+      else resolve();
+    });
+  });
 }
 
 /**
