@@ -267,10 +267,14 @@ export async function listCustomers(
   const filterQuery = await filterSql(db, query);
   const { from, where, replacements } = filterQuery;
   const direction = query.order === 'asc' ? 'ASC' : 'DESC';
+  const order = `${SORT_COLUMNS[query.sort]} ${direction}, c.id ${direction}`;
+  // The page's ids first, then their rows: skipping OFFSET rows then walks only the sort index
+  // (which holds the id) instead of reading every skipped row (MariaDB read 19.6k rows for page 981).
   const rows = await db.sequelize.query<Raw>(
-    `SELECT ${SUMMARY_COLUMNS} FROM ${from} WHERE ${where}
-     ORDER BY ${SORT_COLUMNS[query.sort]} ${direction}, c.id ${direction}
-     LIMIT :limit OFFSET :offset`,
+    `SELECT ${SUMMARY_COLUMNS}
+     FROM (SELECT c.id FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT :limit OFFSET :offset) page
+     JOIN customers c ON c.id = page.id
+     ORDER BY ${order}`,
     {
       type: QueryTypes.SELECT,
       replacements: { ...replacements, limit: query.limit, offset: (query.page - 1) * query.limit },
