@@ -17,6 +17,7 @@ import {
   TABLE_INDEXES_V7,
   TABLE_INDEXES_V11,
   TABLE_INDEXES_V12,
+  TABLE_INDEXES_V13,
   TABLES_V1,
   TABLES_V2,
   type TableDefinition,
@@ -162,6 +163,14 @@ const MIGRATIONS = [
       if (sequelize.getDialect() === 'sqlite') return;
       const column = (await queryInterface.describeTable('customers')).search_text;
       if (column && !/binary/i.test(column.type)) await sequelize.query(mysqlCustomerSearchBytes());
+    },
+  },
+  {
+    name: '0017-cohort-covering-indexes',
+    async up({ context: { queryInterface } }: { context: MigrationContext }) {
+      for (const [table, list] of Object.entries(TABLE_INDEXES_V13)) {
+        await addMissingIndexes(queryInterface, table, list);
+      }
     },
   },
 ];
