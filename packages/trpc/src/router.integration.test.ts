@@ -373,11 +373,11 @@ const CASES: Record<string, Case> = {
     valid: {},
     bad: { since: 1 },
     check: (d) => {
-      // events processed | last sync activity | runs | metrics computed
-      const [events, sync, runs, metrics] = String(d.version).split('|');
+      // events processed | newest run id | queued/running runs (id:status:heartbeat) | metrics computed
+      const [events, runs, active, metrics] = String(d.version).split('|');
       expect(events).toBe('2025-03-31T11:30:00.000Z');
-      expect(sync).toMatch(/^\d{4}-\d{2}-\d{2}T/);
       expect(Number(runs)).toBeGreaterThanOrEqual(2);
+      expect(active).toMatch(/^(\d+:(queued|running):\d{4}-\d{2}-\d{2}T[^,]+(,|$))*$/);
       expect(metrics).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     },
   },
