@@ -89,8 +89,8 @@ async function transactionWithRetry<T>(db: Database, fn: (tx: Tx) => Promise<T>)
  */
 const ensuredIn = new WeakMap<Tx, Set<string>>();
 function ensured(tx: Tx): Set<string> {
-  let known = ensuredIn.get(tx);
-  if (!known) ensuredIn.set(tx, (known = new Set()));
+  const known = ensuredIn.get(tx) ?? new Set<string>();
+  ensuredIn.set(tx, known);
   return known;
 }
 
@@ -255,17 +255,39 @@ export async function writePages(
   await inTransaction(db, async (tx) => {
     // A retried transaction starts over, so do the results.
     results = pages.map(() => ({ customers: new Set<string>() }));
+    const now = pages[0]?.stamp.now ?? new Date();
+    // One statement each for the batch, not one per page: the customers rows point to, and
+    // the activity entries (many pages name the same customers).
+    await ensureCustomers(db, pages.flatMap(referencedCustomers), now, tx);
     const touched = new Set<string>();
+    const activity: Row[] = [];
     for (const [i, page] of pages.entries()) {
       if (!page.objects.length) continue;
       const customers = results[i]!.customers;
-      await writeObjects(db, page.type, page.objects, page.stamp, tx, customers, options.drift);
+      await writeObjects(db, page.type, page.objects, page.stamp, tx, customers, options.drift, activity);
       for (const c of customers) touched.add(c);
     }
+    await insertActivity(db, activity, now, tx);
     await keepErased(db, touched, tx);
     await options.alsoInTransaction?.(tx);
   });
   return results;
+}
+
+/** Customers a page's rows point to (foreign keys): subscriptions, invoices, payment methods. */
+function referencedCustomers(page: PageWrite): (string | null)[] {
+  switch (page.type) {
+    case 'subscriptions':
+      return (page.objects as readonly FullSubscription[]).map(({ subscription }) =>
+        idOf(subscription.customer),
+      );
+    case 'invoices':
+      return (page.objects as readonly FullInvoice[]).map(({ invoice }) => idOf(invoice.customer));
+    case 'payment_methods':
+      return (page.objects as readonly Stripe.PaymentMethod[]).map((pm) => idOf(pm.customer));
+    default:
+      return [];
+  }
 }
 
 async function writeObjects<T extends ObjectType>(
@@ -276,6 +298,7 @@ async function writeObjects<T extends ObjectType>(
   tx: Tx,
   changed: Set<string>,
   drift: DriftCounter | undefined,
+  activity: Row[],
 ): Promise<void> {
   const measure = async (table: string, key: string, rows: Row[]) => {
     if (drift && rows.length) drift.count(type, await countDrift(db, table, key, rows, tx));
@@ -373,12 +396,7 @@ async function writeObjects<T extends ObjectType>(
           transaction: tx,
         },
       );
-      await insertActivity(
-        db,
-        list.flatMap(({ subscription, items }) => subscriptionActivity(subscription, items)),
-        s.now,
-        tx,
-      );
+      activity.push(...list.flatMap(({ subscription, items }) => subscriptionActivity(subscription, items)));
       for (const r of rows) changed.add(r.stripe_customer_id as string);
       return;
     }
@@ -427,12 +445,7 @@ async function writeObjects<T extends ObjectType>(
           );
         }
       }
-      await insertActivity(
-        db,
-        list.flatMap(({ invoice }) => invoiceActivity(invoice)),
-        s.now,
-        tx,
-      );
+      activity.push(...list.flatMap(({ invoice }) => invoiceActivity(invoice)));
       for (const r of rows) if (r.stripe_customer_id) changed.add(r.stripe_customer_id as string);
       return;
     }
@@ -441,7 +454,7 @@ async function writeObjects<T extends ObjectType>(
       const rows = list.map((c) => chargeRow(c, s));
       await measure('charges', 'stripe_charge_id', rows);
       await upsert(db, 'charges', 'stripe_charge_id', rows, tx);
-      await insertActivity(db, list.flatMap(chargeActivity), s.now, tx);
+      activity.push(...list.flatMap(chargeActivity));
       for (const r of rows) if (r.stripe_customer_id) changed.add(r.stripe_customer_id as string);
       return;
     }
@@ -450,7 +463,7 @@ async function writeObjects<T extends ObjectType>(
       const rows = list.map((r) => refundRow(r, s));
       await measure('refunds', 'stripe_refund_id', rows);
       await upsert(db, 'refunds', 'stripe_refund_id', rows, tx);
-      await insertActivity(db, list.flatMap(refundActivity), s.now, tx);
+      activity.push(...list.flatMap(refundActivity));
       for (const r of list) {
         const c = idOf(r.customer);
         if (c) changed.add(c);
