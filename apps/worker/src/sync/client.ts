@@ -85,7 +85,9 @@ export class StripeGateway {
       await this.bucket.take(signal);
       this.stats.requests++;
       try {
-        return await fn(this.stripe);
+        const result = await fn(this.stripe);
+        this.bucket.speedUp();
+        return result;
       } catch (error) {
         const verdict = classify(error);
         if (!verdict.retry) {
@@ -104,7 +106,10 @@ export class StripeGateway {
           );
         }
         const delayMs = backoffMs(attempt, this.policy, verdict.afterMs);
-        if ((error as { statusCode?: number }).statusCode === 429) this.bucket.pause(delayMs);
+        if ((error as { statusCode?: number }).statusCode === 429) {
+          this.bucket.pause(delayMs);
+          this.bucket.slowDown();
+        }
         this.stats.retries++;
         this.options.onRetry?.({ what, attempt, delayMs, reason: verdict.reason });
         await sleep(delayMs, undefined, signal ? { signal } : undefined);

@@ -65,3 +65,32 @@ describe('TokenBucket.pause', () => {
     expect(bucket.tryTake()).toBe(true);
   });
 });
+
+describe('TokenBucket.slowDown / speedUp', () => {
+  it('halves the rate once per 100 ms of 429s, then climbs back to the configured rate', () => {
+    let now = 0;
+    const bucket = new TokenBucket(100, 1, () => now);
+    bucket.slowDown();
+    bucket.slowDown(); // the same burst of 429s: counted once
+    expect(bucket.currentRate).toBe(50);
+    bucket.tryTake();
+    expect(bucket.waitTime()).toBeCloseTo(20, 5); // one token per 1/50 s now
+    now += 100;
+    bucket.slowDown();
+    expect(bucket.currentRate).toBe(25);
+    for (let i = 0; i < 10; i++) bucket.speedUp();
+    expect(bucket.currentRate).toBe(35);
+    for (let i = 0; i < 100; i++) bucket.speedUp();
+    expect(bucket.currentRate).toBe(100);
+  });
+
+  it('never goes below one request a second', () => {
+    let now = 0;
+    const bucket = new TokenBucket(4, 1, () => now);
+    for (let i = 0; i < 10; i++) {
+      bucket.slowDown();
+      now += 100;
+    }
+    expect(bucket.currentRate).toBe(1);
+  });
+});

@@ -11,6 +11,9 @@ export class TokenBucket {
   private timer: NodeJS.Timeout | null = null;
   /** No token is handed out before this instant (set after the server said "too many"). */
   private pausedUntil = 0;
+  /** Tokens a second now: `rate`, or less after the server said "too many" (see slowDown). */
+  private current: number;
+  private lastSlowDown = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly rate: number,
@@ -21,6 +24,32 @@ export class TokenBucket {
     if (!(burst >= 1)) throw new Error(`TokenBucket burst must be at least 1, got ${burst}`);
     this.tokens = burst;
     this.last = this.now();
+    this.current = rate;
+  }
+
+  /** Tokens a second handed out now. */
+  get currentRate(): number {
+    return this.current;
+  }
+
+  /**
+   * The server's limit is lower than ours (a 429): halve the rate, at most once per 100 ms, as
+   * many requests in flight meet the same limit at once. Without it, dozens of concurrent
+   * requests kept retrying into a small limit until some ran out of attempts.
+   */
+  slowDown(): void {
+    const t = this.now();
+    if (t - this.lastSlowDown < 100) return;
+    this.refill();
+    this.lastSlowDown = t;
+    this.current = Math.max(1, this.current / 2);
+  }
+
+  /** A request went through: climb back towards `rate`, by one request a second per request. */
+  speedUp(): void {
+    if (this.current >= this.rate) return;
+    this.refill();
+    this.current = Math.min(this.rate, this.current + 1);
   }
 
   private refill(): void {
@@ -29,7 +58,7 @@ export class TokenBucket {
       this.last = t;
       return;
     }
-    this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.rate);
+    this.tokens = Math.min(this.burst, this.tokens + ((t - this.last) / 1000) * this.current);
     this.last = t;
   }
 
@@ -47,7 +76,7 @@ export class TokenBucket {
   waitTime(): number {
     this.refill();
     const paused = Math.max(0, this.pausedUntil - this.now());
-    return paused + (this.tokens >= 1 ? 0 : ((1 - this.tokens) / this.rate) * 1000);
+    return paused + (this.tokens >= 1 ? 0 : ((1 - this.tokens) / this.current) * 1000);
   }
 
   /**
