@@ -613,11 +613,10 @@ export function ErrorBoundary() {
   return <RouteError what="as configurações" />;
 }
 
-/** "inglês (Estados Unidos) · R$1,234.56 · Jan 31, 2026": the language and a sample of each format. */
+/** "inglês (Estados Unidos) · R$1,234.56": the language and how it writes money. */
 function localeLabel(locale: string): string {
-  const sample = createFormatter({ locale, timeZone: 'UTC' });
   const name = new Intl.DisplayNames(['pt-BR'], { type: 'language' }).of(locale) ?? locale;
-  return `${name} · ${sample.money(123456, 'BRL')} · ${sample.date('2026-01-31')}`;
+  return `${name} · ${createFormatter({ locale, timeZone: 'UTC' }).money(123456, 'BRL')}`;
 }
 
 /** The role picker of the users and tokens forms. */
