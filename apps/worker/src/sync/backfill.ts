@@ -18,6 +18,7 @@ import {
   type TypeProgress,
 } from './runs.ts';
 import {
+  checkpoint,
   type DriftCounter,
   type FullInvoice,
   type FullSubscription,
@@ -299,6 +300,9 @@ interface QueuedPage {
   reject: (error: unknown) => void;
 }
 
+/** Batches between the writer's own (blocking) WAL checkpoints. */
+const CHECKPOINT_EVERY = 8;
+
 /**
  * The backfill's writer: fetched pages queue here and are committed in batches, each batch one
  * transaction holding every page's rows and its range's cursor, while fetching goes on. One
@@ -310,6 +314,9 @@ interface QueuedPage {
 class PageWriter {
   private readonly queue: QueuedPage[] = [];
   private writing = false;
+  /** SQLite: the WAL checkpoint running beside the writer (its commits skip theirs). */
+  private checkpointing: Promise<void> | null = null;
+  private batches = 0;
   constructor(
     private readonly db: Database,
     private readonly drift: DriftCounter | undefined,
@@ -323,6 +330,11 @@ class PageWriter {
     });
   }
 
+  /** Waits for the checkpoint running beside the writer, if any. */
+  async idle(): Promise<void> {
+    await this.checkpointing;
+  }
+
   private pump(): void {
     if (this.writing || !this.queue.length) return;
     this.writing = true;
@@ -334,11 +346,19 @@ class PageWriter {
 
   private async commit(batch: QueuedPage[]): Promise<void> {
     try {
+      // Checkpoints beside the writer never finish while it appends, and the WAL only restarts
+      // after one that did: every few batches one runs between transactions (mostly copied
+      // already, so short), which keeps the WAL file bounded.
+      if (++this.batches % CHECKPOINT_EVERY === 0) {
+        await this.idle();
+        await checkpoint(this.db);
+      }
       const results = await writePages(
         this.db,
         batch.map((q) => q.page),
         {
           drift: this.drift,
+          deferCheckpoint: true,
           alsoInTransaction: (tx) =>
             saveCursors(
               this.db,
@@ -347,6 +367,11 @@ class PageWriter {
             ),
         },
       );
+      this.checkpointing ??= checkpoint(this.db)
+        .catch(() => {}) // a later one copies what this one could not
+        .finally(() => {
+          this.checkpointing = null;
+        });
       for (const [i, q] of batch.entries()) q.resolve(results[i]!);
     } catch (error) {
       for (const q of batch) q.reject(error);
@@ -558,6 +583,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
     for (const state of states) start(state, Promise.resolve());
     // Ranges split while walking start walkers of their own.
     while (walking.size) await Promise.all([...walking]);
+    await writer.idle();
     if (error) throw error;
     const completed = states.every((s) => s.cursor.done);
     if (completed) {

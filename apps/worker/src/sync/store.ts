@@ -186,6 +186,17 @@ export interface WriteOptions {
   drift?: DriftCounter | undefined;
   /** Runs inside the page's transaction, after the rows (e.g. saving the cursor). */
   alsoInTransaction?: ((tx: Tx) => Promise<void>) | undefined;
+  /**
+   * SQLite: this commit does not checkpoint the WAL (copy it into the database file, which
+   * every commit of megabytes did, inside the writer's critical path); the caller must
+   * checkpoint from another connection (see checkpoint()).
+   */
+  deferCheckpoint?: boolean;
+}
+
+/** SQLite: copies the WAL into the database as far as readers and writers allow, without blocking them. */
+export async function checkpoint(db: Database): Promise<void> {
+  if (db.dialect === 'sqlite') await db.sequelize.query('PRAGMA wal_checkpoint(PASSIVE)');
 }
 
 export type ObjectType =
@@ -254,6 +265,9 @@ export async function writePages(
   let results: WriteResult[] = [];
   await inTransaction(db, async (tx) => {
     // A retried transaction starts over, so do the results.
+    // Set on this transaction's own connection (Sequelize opens one per SQLite transaction).
+    if (options.deferCheckpoint && db.dialect === 'sqlite')
+      await db.sequelize.query('PRAGMA wal_autocheckpoint = 0', { transaction: tx });
     results = pages.map(() => ({ customers: new Set<string>() }));
     const now = pages[0]?.stamp.now ?? new Date();
     // One statement each for the batch, not one per page: the customers rows point to, and
