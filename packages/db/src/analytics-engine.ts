@@ -209,6 +209,21 @@ export interface ChunkInputs {
 }
 
 /**
+ * Like Promise.all, but settles every query before rejecting: no statement of a failed read is
+ * still running on the connection when the caller reacts (closes it, ends its thread).
+ */
+async function allSettledOrThrow<T extends readonly unknown[]>(
+  promises: {
+    [K in keyof T]: Promise<T[K]>;
+  },
+): Promise<T> {
+  const results = await Promise.allSettled(promises as readonly Promise<unknown>[]);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+/**
  * Everything the engine needs about these customers. The mirror tables' rows are wide (each
  * keeps Stripe's raw JSON), so every query here reads only columns that covering indexes hold
  * (see ENGINE_INDEXES in schema.ts) and touches raw JSON only for the few rows that need it
@@ -235,7 +250,7 @@ export async function loadChunkInputs(db: Database, ids: readonly string[]): Pro
     charges,
     refunds,
     pms,
-  ] = await Promise.all([
+  ] = await allSettledOrThrow([
     q(
       'SELECT stripe_customer_id, currency, delinquent, default_payment_method_id FROM customers WHERE stripe_customer_id IN (:ids)',
     ),

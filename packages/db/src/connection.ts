@@ -13,6 +13,8 @@ export interface Database {
   sequelize: Sequelize;
   models: Models;
   dialect: Dialect;
+  /** The URL it was opened with (secrets included): another thread opens its own connection from it. */
+  url: string;
   config: DatabaseConfig;
   /** Human-readable target, without secrets. */
   label: string;
@@ -59,6 +61,7 @@ export function createDatabase(url: string = defaultDatabaseUrl(), options: Data
     sequelize,
     models: defineModels(sequelize),
     dialect: config.dialect,
+    url,
     config,
     label: describeDatabase(config),
     close: () => sequelize.close(),

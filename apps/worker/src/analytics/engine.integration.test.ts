@@ -253,6 +253,27 @@ describe.each(await testDialects())('analytics engine on %s', (dialect) => {
       expect(await dump(t)).toBe(before);
     }, 60_000);
 
+    it('computes the same tables in this thread as in two worker threads, in small chunks', async () => {
+      const before = await dump(t);
+      await rebuildAnalytics(t.db, { today: NOW, threads: 1, chunkSize: 37 });
+      expect(await dump(t)).toBe(before);
+      await rebuildAnalytics(t.db, { today: NOW, threads: 2, chunkSize: 37 });
+      expect(await dump(t)).toBe(before);
+    }, 120_000);
+
+    it('a worker thread that cannot read fails the rebuild with its error and keeps the stored figures', async () => {
+      const before = await dump(t);
+      await t.db.sequelize.query('ALTER TABLE refunds RENAME TO refunds_away');
+      try {
+        await expect(rebuildAnalytics(t.db, { today: NOW, threads: 2 })).rejects.toThrow(
+          /analytics thread failed: .*refunds/,
+        );
+      } finally {
+        await t.db.sequelize.query('ALTER TABLE refunds_away RENAME TO refunds');
+      }
+      expect(await dump(t)).toBe(before);
+    }, 60_000);
+
     it('an incremental update of changed customers equals a full rebuild', async () => {
       const [sub] = await rows(
         t,

@@ -5,6 +5,10 @@
  * transaction); the daily table is then swept from per-day sums grouped in SQL.
  * The math is @medpro/metrics; this file only maps rows to its inputs and back.
  */
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import {
   type ChunkInputs,
   type ChunkResults,
@@ -48,6 +52,7 @@ import {
   toDay,
 } from '@medpro/metrics';
 import { inTransaction } from '../sync/store.ts';
+import type { ChunkReply, ChunkThreadData } from './chunk-thread.ts';
 
 export interface EngineOptions {
   /** The computation day (UTC): history runs through its end. */
@@ -57,6 +62,8 @@ export interface EngineOptions {
   chunkSize?: number;
   /** Overrides the stored settings (tests). */
   settings?: MetricSettings;
+  /** Worker threads for a full rebuild (default: one per core, up to two). */
+  threads?: number;
 }
 
 export interface CustomerFailure {
@@ -439,6 +446,131 @@ function customerFigures(
   };
 }
 
+/** One computed chunk, as the main thread writes it. */
+export type ChunkOutcome = ChunkResults & { failures: CustomerFailure[]; customers: number };
+
+/** Computes chunks of customers: in this thread, or spread over worker threads. */
+interface ChunkComputer {
+  /** How many chunks are worth having in flight at once. */
+  parallel: number;
+  compute(ids: string[]): Promise<ChunkOutcome>;
+  close(): Promise<void>;
+}
+
+function computeHere(db: Database, cat: Catalog, today: Day, settings: MetricSettings): ChunkComputer {
+  return {
+    // Two in flight: the next chunk's reads run in SQLite's threads while this one is computed.
+    parallel: 2,
+    async compute(ids) {
+      const inputs = await loadChunkInputs(db, ids);
+      return { customers: inputs.customers.length, ...computeChunk(inputs, cat, today, settings) };
+    },
+    async close() {},
+  };
+}
+
+/**
+ * A worker thread's entry: registers tsx (as bin/medpro.js does) and loads chunk-thread.ts.
+ * Node 20 does not apply the parent's module hooks, nor `--import` in execArgv, to workers.
+ */
+const THREAD_BOOT = (() => {
+  const tsxApi = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve('tsx/esm/api')
+      .replace(/index\.cjs$/, 'index.mjs'),
+  ).href;
+  const thread = new URL('./chunk-thread.ts', import.meta.url).href;
+  return `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(thread)}); });`;
+})();
+
+function computeInThreads(
+  db: Database,
+  cat: Catalog,
+  today: Day,
+  settings: MetricSettings,
+  threads: number,
+): ChunkComputer {
+  const data: ChunkThreadData = { url: db.url, catalog: cat, today, settings };
+  const workers = Array.from(
+    { length: threads },
+    () => new Worker(THREAD_BOOT, { eval: true, workerData: data }),
+  );
+  const exited = workers.map((w) => new Promise<void>((resolve) => w.once('exit', () => resolve())));
+  const idle = [...workers];
+  const waiting: ((w: Worker) => void)[] = [];
+  const release = (w: Worker) => {
+    const next = waiting.shift();
+    if (next) next(w);
+    else idle.push(w);
+  };
+  return {
+    parallel: threads + 1,
+    async compute(ids) {
+      const w = idle.pop() ?? (await new Promise<Worker>((r) => waiting.push(r)));
+      try {
+        return await new Promise<ChunkOutcome>((resolve, reject) => {
+          const done = () => {
+            w.off('message', onMessage);
+            w.off('error', onError);
+            w.off('exit', onExit);
+          };
+          const onMessage = (reply: ChunkReply) => {
+            done();
+            if (reply.ok) resolve(reply.outcome);
+            else reject(new Error(`analytics thread failed: ${reply.error}`));
+          };
+          const onError = (error: Error) => {
+            done();
+            reject(error);
+          };
+          const onExit = (code: number) => {
+            done();
+            reject(new Error(`analytics thread exited with code ${code}`));
+          };
+          w.on('message', onMessage);
+          w.on('error', onError);
+          w.on('exit', onExit);
+          w.postMessage(ids);
+        });
+      } finally {
+        release(w);
+      }
+    },
+    async close() {
+      // Every chunk has settled by now: each thread closes its connection and ends by itself
+      // (ending it mid-query would take the process down in the SQLite driver).
+      for (const w of workers) w.postMessage(null);
+      await Promise.all(exited);
+    },
+  };
+}
+
+/** Threads for a full rebuild: one per core up to two, none for an in-memory database. */
+function rebuildThreads(db: Database, options: EngineOptions): number {
+  if (options.threads !== undefined) return options.threads;
+  if (db.config.dialect === 'sqlite' && db.config.storage === ':memory:') return 1;
+  return Math.min(2, availableParallelism());
+}
+
+/** The customer ids in chunks: given ones, or every customer by keyset pagination. */
+async function* chunksOf(
+  db: Database,
+  ids: readonly string[] | null,
+  size: number,
+): AsyncGenerator<string[]> {
+  if (ids !== null) {
+    for (let i = 0; i < ids.length; i += size) yield ids.slice(i, i + size);
+    return;
+  }
+  let after: string | null = null;
+  for (;;) {
+    const chunk = await customerIdsAfter(db, after, size);
+    if (!chunk.length) return;
+    yield chunk;
+    after = chunk[chunk.length - 1]!;
+  }
+}
+
 /** Recomputes the given customers (all customers, chunk by chunk, when `ids` is null). */
 async function recomputeCustomers(
   db: Database,
@@ -455,7 +587,6 @@ async function recomputeCustomers(
   failures: CustomerFailure[];
 }> {
   const now = options.now ?? new Date();
-  const size = options.chunkSize ?? 2000;
   const totals = {
     customers: 0,
     chunks: 0,
@@ -464,26 +595,7 @@ async function recomputeCustomers(
     firstChangedDay: null as Day | null,
     failures: [] as CustomerFailure[],
   };
-  let offset = 0;
-  // The next chunk is read while this one is computed and written (SQLite reads run beside the
-  // write transaction in WAL mode; the database works while JavaScript computes).
-  const fetchChunk = async (after: string | null) => {
-    let chunk: string[];
-    if (ids === null) chunk = await customerIdsAfter(db, after, size);
-    else {
-      chunk = ids.slice(offset, offset + size);
-      offset += size;
-    }
-    return { chunk, inputs: chunk.length ? await loadChunkInputs(db, chunk) : null };
-  };
-  let next = fetchChunk(null);
-  for (;;) {
-    const { chunk, inputs } = await next;
-    if (!inputs) break;
-    next = fetchChunk(chunk[chunk.length - 1] ?? null);
-    // If this chunk fails, the prefetch's own failure must not go unhandled.
-    next.catch(() => {});
-    const results = computeChunk(inputs, cat, options.today, settings);
+  const record = async (chunk: string[], results: ChunkOutcome) => {
     const failed = new Set(results.failures.map((f) => f.customerId));
     const written = chunk.filter((id) => !failed.has(id));
     totals.failures.push(...results.failures);
@@ -502,11 +614,38 @@ async function recomputeCustomers(
     }
     if (written.length)
       await writeChunkResults(db, written, results, options.today, now, (fn) => inTransaction(db, fn));
-    totals.customers += inputs.customers.length;
+    totals.customers += results.customers;
     totals.chunks++;
     totals.spans += results.spans.length;
     totals.movements += results.movements.length;
+  };
+
+  const threads = ids === null ? rebuildThreads(db, options) : 1;
+  const computer =
+    threads > 1
+      ? computeInThreads(db, cat, options.today, settings, threads)
+      : computeHere(db, cat, options.today, settings);
+  // Chunks are computed while earlier ones are written; a failure stops handing out new ones.
+  const pending = new Set<Promise<void>>();
+  let failure: { error: unknown } | null = null;
+  try {
+    for await (const chunk of chunksOf(db, ids, options.chunkSize ?? 2000)) {
+      if (failure) break;
+      const job = computer
+        .compute(chunk)
+        .then((outcome) => record(chunk, outcome))
+        .catch((error: unknown) => {
+          failure ??= { error };
+        })
+        .finally(() => pending.delete(job));
+      pending.add(job);
+      if (pending.size >= computer.parallel) await Promise.race(pending);
+    }
+    await Promise.all(pending);
+  } finally {
+    await computer.close();
   }
+  if (failure) throw (failure as { error: unknown }).error;
   return totals;
 }
 
