@@ -3,7 +3,7 @@
  * @medpro/metrics). Inputs are read per chunk of customers; outputs are replaced per chunk in
  * one transaction, so a reader never sees a half-written customer and a rerun gives the same rows.
  *
- * Tables written (semantics in docs/decisions/007-analytics-engine.md):
+ * Tables written (semantics in docs/decisions/006-analytics-engine.md):
  * - customer_mrr_spans: one row per customer and constant-MRR stretch [start_date, end_date).
  * - mrr_movements: one row per customer and day their MRR changed (signed amounts).
  * - customer_metrics: one row per customer and computation day (history rows are kept).
