@@ -12,7 +12,7 @@
  */
 import { QueryTypes, type Transaction } from 'sequelize';
 import type { Database } from './connection.ts';
-import { type Dialect, dateBucket, epochMs, jsonText } from './dialect.ts';
+import { type Dialect, dateBucket, epochMs, jsonText, normalizeValue } from './dialect.ts';
 import { bool, day, num, numOrNull, parseJson, str } from './repositories/values.ts';
 
 type Raw = Record<string, unknown>;
@@ -440,13 +440,6 @@ export interface ChunkResults {
  */
 export type TransactionRunner = (fn: (transaction: Transaction) => Promise<void>) => Promise<void>;
 
-/** Dates as the dialect stores them: SQLite gets Sequelize's UTC text, formatted without moment. */
-function writeValue(dialect: Dialect, value: unknown): unknown {
-  if (dialect === 'sqlite' && value instanceof Date)
-    return value.toISOString().replace('T', ' ').replace('Z', ' +00:00');
-  return value;
-}
-
 /**
  * Runs a large write with positional replacements. The query type is given so Sequelize does not
  * classify the statement by lower-casing its whole text (megabytes over a rebuild).
@@ -454,7 +447,7 @@ function writeValue(dialect: Dialect, value: unknown): unknown {
 async function write(db: Database, sql: string, values: unknown[], transaction: Transaction): Promise<void> {
   await db.sequelize.query(sql, {
     type: sql.startsWith('INSERT') ? QueryTypes.INSERT : QueryTypes.UPDATE,
-    replacements: values.map((v) => writeValue(db.dialect, v)),
+    replacements: values.map((v) => normalizeValue(db.dialect, v)),
     transaction,
   });
 }

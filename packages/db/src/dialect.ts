@@ -121,7 +121,8 @@ export function buildUpsert(
   return { sql: `${insert} ON DUPLICATE KEY UPDATE ${set.join(', ')}`, replacements };
 }
 
-function normalizeValue(dialect: Dialect, value: unknown): unknown {
+/** A value as our writes store it: dates as the dialect's UTC text, objects as JSON. */
+export function normalizeValue(dialect: Dialect, value: unknown): unknown {
   if (value === undefined) return null;
   if (value instanceof Date) return dateText(dialect, value);
   if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {

@@ -29,6 +29,22 @@ interface MigrationContext {
   queryInterface: QueryInterface;
 }
 
+/** A migration that adds missing indexes, on every dialect or only the one named. */
+function indexMigration(
+  name: string,
+  indexes: Record<string, NonNullable<TableDefinition['indexes']>>,
+  only?: 'sqlite' | 'mysql',
+) {
+  return {
+    name,
+    async up({ context: { sequelize, queryInterface } }: { context: MigrationContext }) {
+      if (only && sequelize.getDialect() !== only) return;
+      for (const [table, list] of Object.entries(indexes))
+        await addMissingIndexes(queryInterface, table, list);
+    },
+  };
+}
+
 /**
  * Every migration only adds what is missing, because production databases were created
  * by hand from the plan's DDL and hold rows: adopting one must keep every row and column.
@@ -84,46 +100,11 @@ const MIGRATIONS = [
         );
     },
   },
-  {
-    name: '0008-analytics-day-indexes',
-    async up({ context: { queryInterface } }: { context: MigrationContext }) {
-      for (const [table, list] of Object.entries(TABLE_INDEXES_V5))
-        await addMissingIndexes(queryInterface, table, list);
-    },
-  },
-  {
-    name: '0009-api-list-indexes',
-    async up({ context: { queryInterface } }: { context: MigrationContext }) {
-      for (const [table, list] of Object.entries(TABLE_INDEXES_V6))
-        await addMissingIndexes(queryInterface, table, list);
-    },
-  },
-  {
-    name: '0010-customer-list-sort-indexes',
-    async up({ context: { queryInterface } }: { context: MigrationContext }) {
-      for (const [table, list] of Object.entries(TABLE_INDEXES_V7)) {
-        await addMissingIndexes(queryInterface, table, list);
-      }
-    },
-  },
-  {
-    name: '0011-customer-search-index',
-    async up({ context: { sequelize, queryInterface } }: { context: MigrationContext }) {
-      if (sequelize.getDialect() !== 'sqlite') return;
-      for (const [table, list] of Object.entries(SQLITE_INDEXES_V8)) {
-        await addMissingIndexes(queryInterface, table, list);
-      }
-    },
-  },
-  {
-    name: '0012-analytics-engine-covering-indexes',
-    async up({ context: { sequelize, queryInterface } }: { context: MigrationContext }) {
-      if (sequelize.getDialect() !== 'sqlite') return;
-      for (const [table, list] of Object.entries(SQLITE_INDEXES_V9)) {
-        await addMissingIndexes(queryInterface, table, list);
-      }
-    },
-  },
+  indexMigration('0008-analytics-day-indexes', TABLE_INDEXES_V5),
+  indexMigration('0009-api-list-indexes', TABLE_INDEXES_V6),
+  indexMigration('0010-customer-list-sort-indexes', TABLE_INDEXES_V7),
+  indexMigration('0011-customer-search-index', SQLITE_INDEXES_V8, 'sqlite'),
+  indexMigration('0012-analytics-engine-covering-indexes', SQLITE_INDEXES_V9, 'sqlite'),
   {
     // Case- and accent-insensitive substring search at 100k customers (issue 6): an FTS5 trigram
     // index on SQLite, a narrow index of a folded generated column on MySQL/MariaDB (see dialect.ts).
@@ -141,22 +122,8 @@ const MIGRATIONS = [
       await addMissingIndexes(queryInterface, 'customers', CUSTOMER_SEARCH_INDEXES_V10);
     },
   },
-  {
-    name: '0014-customer-product-filter-indexes',
-    async up({ context: { queryInterface } }: { context: MigrationContext }) {
-      for (const [table, list] of Object.entries(TABLE_INDEXES_V11)) {
-        await addMissingIndexes(queryInterface, table, list);
-      }
-    },
-  },
-  {
-    name: '0015-live-data-version-index',
-    async up({ context: { queryInterface } }: { context: MigrationContext }) {
-      for (const [table, list] of Object.entries(TABLE_INDEXES_V12)) {
-        await addMissingIndexes(queryInterface, table, list);
-      }
-    },
-  },
+  indexMigration('0014-customer-product-filter-indexes', TABLE_INDEXES_V11),
+  indexMigration('0015-live-data-version-index', TABLE_INDEXES_V12),
   {
     name: '0016-customer-search-bytes',
     async up({ context: { sequelize, queryInterface } }: { context: MigrationContext }) {
@@ -165,14 +132,7 @@ const MIGRATIONS = [
       if (column && !/binary/i.test(column.type)) await sequelize.query(mysqlCustomerSearchBytes());
     },
   },
-  {
-    name: '0017-cohort-covering-indexes',
-    async up({ context: { queryInterface } }: { context: MigrationContext }) {
-      for (const [table, list] of Object.entries(TABLE_INDEXES_V13)) {
-        await addMissingIndexes(queryInterface, table, list);
-      }
-    },
-  },
+  indexMigration('0017-cohort-covering-indexes', TABLE_INDEXES_V13),
   {
     // The search triggers skip the fold chain for ASCII-only text (same result, ~5× cheaper writes).
     name: '0018-customer-search-ascii-triggers',
