@@ -5,6 +5,7 @@
  * analytics.overview are called through createCaller, as the admin loaders do. Figures are
  * p50/p95/p99 of each call's latency (target: p95 < 50 ms, issue 6).
  */
+import { refreshCurrentPlans } from '@medpro/db';
 import { createTestDatabase } from '@medpro/db/testing';
 import { addDays } from '@medpro/metrics';
 import { createCaller, createContext, type Principal } from '@medpro/trpc';
@@ -133,6 +134,7 @@ export async function seedApiAccount(db: Awaited<ReturnType<typeof createTestDat
   await insert('customers', customers);
   await insert('customer_subscriptions', subs);
   await insert('subscription_items', items);
+  await refreshCurrentPlans(db.sequelize, 'all');
   await insert('customer_metrics', metrics);
   await insert('customer_mrr_spans', spans);
   await insert('invoices', invoices);

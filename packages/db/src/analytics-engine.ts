@@ -8,10 +8,12 @@
  * - mrr_movements: one row per customer and day their MRR changed (signed amounts).
  * - customer_metrics: one row per customer and computation day (history rows are kept).
  * - customers.mrr … metrics_updated_at: the current figures, for the customer list.
+ * - customer_current_plans: the products and prices each customer is on now (current-plans.ts).
  * - customer_analytics_daily: one row per UTC day from the first invoice to today.
  */
 import { QueryTypes, type Transaction } from 'sequelize';
 import type { Database } from './connection.ts';
+import { refreshCurrentPlans } from './current-plans.ts';
 import { type Dialect, dateBucket, epochMs, jsonText, normalizeValue } from './dialect.ts';
 import { bool, day, num, numOrNull, parseJson, str } from './repositories/values.ts';
 
@@ -475,7 +477,7 @@ async function insertMany(
 
 /**
  * Replaces the engine's rows of these customers: spans and movements entirely, the
- * customer_metrics row of `metricDate`, and the current figures on `customers`.
+ * customer_metrics row of `metricDate`, the current figures on `customers` and their current plans.
  */
 export async function writeChunkResults(
   db: Database,
@@ -624,6 +626,7 @@ export async function writeChunkResults(
         transaction,
       );
     }
+    await refreshCurrentPlans(db.sequelize, ids, transaction);
   });
 }
 

@@ -333,3 +333,12 @@ export function customerSearchIdsSql(dialect: Dialect, folded: string): string {
 export function byPrimaryKey(dialect: Dialect, tableAlias: string): string {
   return dialect === 'sqlite' ? `${tableAlias} NOT INDEXED` : tableAlias;
 }
+
+/**
+ * An inner join that reads its left side first: for a small driving set (a product's customers)
+ * joined by primary key. Both planners otherwise start from an index on the other table's
+ * filter (e.g. health) and probe the set for every row of it (MariaDB: 134 ms instead of 38).
+ */
+export function joinInOrder(dialect: Dialect): string {
+  return dialect === 'sqlite' ? 'CROSS JOIN' : 'STRAIGHT_JOIN';
+}

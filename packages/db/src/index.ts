@@ -12,6 +12,7 @@ export {
   describeConnectionError,
   ensureDatabaseExists,
 } from './connection.ts';
+export { LIVE_SUBSCRIPTION_STATUSES, refreshCurrentPlans } from './current-plans.ts';
 export {
   buildUpsert,
   type Dialect,

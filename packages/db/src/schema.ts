@@ -729,3 +729,25 @@ export const TABLE_INDEXES_V13: Record<string, { name: string; fields: string[] 
     },
   ],
 };
+
+/**
+ * V3: the products and prices each customer is on now (a live subscription has the plan's own
+ * product/price or an item of it), kept by the analytics engine with the customer's other current
+ * figures. The customer list's product filter reads it by integer id: deriving it per request
+ * from subscriptions and items took 60 ms on SQLite and 225 ms on MariaDB at 100k customers.
+ */
+export const TABLES_V3: Record<string, TableDefinition> = {
+  customer_current_plans: {
+    attributes: {
+      id,
+      customer_id: { type: INTEGER, allowNull: false },
+      stripe_product_id: { type: STRING(255), allowNull: true },
+      stripe_price_id: { type: STRING(255), allowNull: true },
+    },
+    indexes: [
+      { name: 'idx_current_plans_product', fields: ['stripe_product_id', 'customer_id'] },
+      { name: 'idx_current_plans_price', fields: ['stripe_price_id', 'customer_id'] },
+      { name: 'idx_current_plans_customer', fields: ['customer_id'] },
+    ],
+  },
+};

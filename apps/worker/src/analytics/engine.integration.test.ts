@@ -1,9 +1,10 @@
-import { segmentDailySeries } from '@medpro/db';
+import { LIVE_SUBSCRIPTION_STATUSES, segmentDailySeries } from '@medpro/db';
 import { createTestDatabase, testDialects } from '@medpro/db/testing';
 import { addDays, type Day } from '@medpro/metrics';
-import { type GroundTruth, generateAccount, startSimulator } from '@medpro/stripe-sim';
+import { type GeneratedAccount, type GroundTruth, generateAccount, startSimulator } from '@medpro/stripe-sim';
 import pino from 'pino';
 import { QueryTypes } from 'sequelize';
+import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStripe, newHolderId, runFull, StripeGateway } from '../sync/index.ts';
 import { backtestChurnRisk, rebuildAnalytics, updateCustomers } from './engine.ts';
@@ -47,6 +48,11 @@ async function dump(t: TestDb): Promise<string> {
     `SELECT stripe_customer_id, mrr, mrr_reporting, subscription_status, active_subscription_count, lifetime_value,
             health_score, churn_risk_score, first_mrr_date FROM customers ORDER BY stripe_customer_id`,
   );
+  const plans = await rows(
+    t,
+    `SELECT c.stripe_customer_id, p.stripe_product_id, p.stripe_price_id
+     FROM customer_current_plans p JOIN customers c ON c.id = p.customer_id ORDER BY 1, 2, 3`,
+  );
   const norm = (list: Raw[]) =>
     list.map((r) =>
       Object.fromEntries(
@@ -70,6 +76,7 @@ async function dump(t: TestDb): Promise<string> {
     daily: norm(daily),
     metrics: norm(metrics),
     customers: norm(customers),
+    plans: norm(plans),
   });
 }
 
@@ -98,8 +105,9 @@ describe.each(await testDialects())('analytics engine on %s', (dialect) => {
   describe.each([7, 42])('simulator account seed %i', (seed) => {
     let t: TestDb;
     let gt: GroundTruth;
+    let account: GeneratedAccount;
     beforeAll(async () => {
-      const account = generateAccount({ customers: 200, months: 24, seed, now: NOW });
+      account = generateAccount({ customers: 200, months: 24, seed, now: NOW });
       gt = account.groundTruth();
       t = await createTestDatabase(dialect);
       await loadSimulatorAccount(t.db, account);
@@ -245,6 +253,31 @@ describe.each(await testDialects())('analytics engine on %s', (dialect) => {
       expect([...expected.values()].filter((v) => v > 0).length).toBeGreaterThan(1);
       const none = await segmentDailySeries(t.db, { country: 'ZZ' }, from, to);
       expect(none.every((d) => d.mrr === 0 && d.activeCustomers === 0)).toBe(true);
+    });
+
+    it('knows the products and prices each customer is on now, as the simulator has them', async () => {
+      const store = account.store;
+      const asOf = store.clock();
+      const subscriptions = store.collection('subscription');
+      const expected = new Set<string>();
+      const order = subscriptions.order();
+      for (let k = 0; k < order.length; k++) {
+        const i = order[k]!;
+        if (!subscriptions.retrievable(i, asOf)) continue;
+        const sub = subscriptions.render(i, asOf) as Stripe.Subscription;
+        if (!LIVE_SUBSCRIPTION_STATUSES.includes(sub.status)) continue;
+        for (const it of store.subscriptionItems(i, asOf)) {
+          const item = store.collection('subscription_item').render(it, asOf) as Stripe.SubscriptionItem;
+          expected.add(`${sub.customer}|${item.price.product}|${item.price.id}`);
+        }
+      }
+      const stored = await rows(
+        t,
+        `SELECT c.stripe_customer_id AS c, p.stripe_product_id AS product, p.stripe_price_id AS price
+         FROM customer_current_plans p JOIN customers c ON c.id = p.customer_id`,
+      );
+      expect(expected.size).toBeGreaterThan(50);
+      expect(new Set(stored.map((r) => `${r.c}|${r.product}|${r.price}`))).toEqual(expected);
     });
 
     it('is idempotent: a second rebuild gives identical tables', async () => {

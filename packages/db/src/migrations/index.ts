@@ -1,5 +1,6 @@
 import { type ModelAttributes, type QueryInterface, QueryTypes, type Sequelize } from 'sequelize';
 import { SequelizeStorage, Umzug } from 'umzug';
+import { refreshCurrentPlans } from '../current-plans.ts';
 import { mysqlCustomerSearchBytes, mysqlCustomerSearchColumn, sqliteCustomerSearchDdl } from '../dialect.ts';
 import {
   CUSTOMER_SEARCH_INDEXES_V10,
@@ -20,6 +21,7 @@ import {
   TABLE_INDEXES_V13,
   TABLES_V1,
   TABLES_V2,
+  TABLES_V3,
   type TableDefinition,
 } from '../schema.ts';
 import { PLAN_DDL_MYSQL, PLAN_DDL_SQLITE } from './plan-ddl.ts';
@@ -141,6 +143,14 @@ const MIGRATIONS = [
       for (const t of ['insert', 'update', 'delete'])
         await sequelize.query(`DROP TRIGGER IF EXISTS customers_search_${t}`);
       for (const statement of sqliteCustomerSearchDdl()) await sequelize.query(statement);
+    },
+  },
+  {
+    // Filled at once, so an adopted database filters by product before its first rebuild.
+    name: '0019-customer-current-plans',
+    async up({ context: { sequelize, queryInterface } }: { context: MigrationContext }) {
+      await createMissingTables(queryInterface, TABLES_V3);
+      await refreshCurrentPlans(sequelize, 'all');
     },
   },
 ];

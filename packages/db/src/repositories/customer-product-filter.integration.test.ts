@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refreshCurrentPlans } from '../current-plans.ts';
 import { upsertRows } from '../dialect.ts';
 import { createTestDatabase, testDialects } from '../testing.ts';
 import { type CustomerFilter, iterateCustomers, listCustomers } from './customers.ts';
@@ -82,6 +83,7 @@ describe.each(await testDialects())('customer list product/price filter on %s', 
       item('si_deleted', 'sub_deleted', 'prod_x'),
       item('si_other', 'sub_other', 'prod_y'),
     ]);
+    await refreshCurrentPlans(t.db.sequelize, 'all');
   });
   afterAll(async () => {
     await t?.destroy();

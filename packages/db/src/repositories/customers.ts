@@ -4,7 +4,8 @@
  */
 import { QueryTypes } from 'sequelize';
 import type { Database } from '../connection.ts';
-import { byPrimaryKey, customerSearchIdsSql, type Dialect, foldSearchText } from '../dialect.ts';
+import { LIVE_SUBSCRIPTION_STATUSES } from '../current-plans.ts';
+import { byPrimaryKey, customerSearchIdsSql, foldSearchText, joinInOrder } from '../dialect.ts';
 import { bool, day, num, numOrNull, parseJson, str, toDate } from './values.ts';
 
 export type HealthBand = 'good' | 'warning' | 'at_risk';
@@ -86,9 +87,6 @@ export interface CustomerStats {
   mrrReporting: number;
 }
 
-/** Subscription statuses that still bill or will (a product filter means "currently on it"). */
-const LIVE_STATUSES = ['active', 'past_due', 'trialing', 'unpaid', 'paused', 'incomplete'];
-
 const SUMMARY_COLUMNS = `c.id, c.stripe_customer_id, c.email, c.name, c.subscription_status, c.delinquent,
   c.currency, c.address_country, c.stripe_created_at, c.mrr, c.mrr_reporting, c.lifetime_value,
   c.health_score, c.churn_risk_score, c.active_subscription_count, c.first_mrr_date, c.erased_at`;
@@ -130,7 +128,7 @@ async function filterSql(db: Database, filter: CustomerFilter): Promise<FilterSq
       searchMatch: `"${folded.replaceAll('"', '""')}"`,
       searchTerm: folded,
     };
-    const idsSql = customerSearchIdsSql(db.sequelize.getDialect() as Dialect, folded);
+    const idsSql = customerSearchIdsSql(db.dialect, folded);
     const ids = await db.sequelize.query<Raw>(`${idsSql} LIMIT ${SEARCH_ID_LIST_MAX + 1}`, {
       type: QueryTypes.SELECT,
       replacements: search,
@@ -167,34 +165,20 @@ async function filterSql(db: Database, filter: CustomerFilter): Promise<FilterSq
     conditions.push('c.mrr_reporting <= :maxMrr');
   }
   if (filter.productId || filter.priceId) {
-    replacements.liveStatuses = LIVE_STATUSES;
-    const item: string[] = [];
-    const own: string[] = [];
+    const plan: string[] = [];
     if (filter.productId) {
       replacements.productId = filter.productId;
-      item.push('i.stripe_product_id = :productId');
-      own.push('s.stripe_product_id = :productId');
+      plan.push('cp.stripe_product_id = :productId');
     }
     if (filter.priceId) {
       replacements.priceId = filter.priceId;
-      item.push('i.stripe_price_id = :priceId');
-      own.push('s.stripe_price_id = :priceId');
+      plan.push('cp.stripe_price_id = :priceId');
     }
-    // The plan's table holds one price per subscription; subscription_items holds all of them.
-    // A page walks its sort index and probes each candidate (EXISTS, stopping at the limit); the
-    // stats read every match, so they start from the product's subscriptions instead (two
-    // branches on covering indexes) and look each customer up once.
+    // A page walks its sort index and probes each candidate (stopping at the limit); the stats
+    // read every match, so they start from the plan's customers and look each one up once.
     product = {
-      exists: `EXISTS (SELECT 1 FROM customer_subscriptions s
-        WHERE s.stripe_customer_id = c.stripe_customer_id AND s.status IN (:liveStatuses)
-          AND (${own.join(' AND ')} OR EXISTS (SELECT 1 FROM subscription_items i
-            WHERE i.stripe_subscription_id = s.stripe_subscription_id AND ${item.join(' AND ')} AND i.deleted = 0)))`,
-      customers: `SELECT s.stripe_customer_id FROM customer_subscriptions s
-          WHERE ${own.join(' AND ')} AND s.status IN (:liveStatuses)
-        UNION
-        SELECT s.stripe_customer_id FROM subscription_items i
-          JOIN customer_subscriptions s ON s.stripe_subscription_id = i.stripe_subscription_id
-          WHERE ${item.join(' AND ')} AND i.deleted = 0 AND s.status IN (:liveStatuses)`,
+      exists: `EXISTS (SELECT 1 FROM customer_current_plans cp WHERE cp.customer_id = c.id AND ${plan.join(' AND ')})`,
+      customers: `SELECT DISTINCT cp.customer_id FROM customer_current_plans cp WHERE ${plan.join(' AND ')}`,
     };
   }
   if (filter.currencies?.length) {
@@ -217,9 +201,7 @@ async function filterSql(db: Database, filter: CustomerFilter): Promise<FilterSq
     conditions.push(filter.delinquent ? 'c.delinquent = 1' : 'c.delinquent = 0');
   }
   const where = conditions.join(' AND ');
-  const from = searchIdList
-    ? byPrimaryKey(db.sequelize.getDialect() as Dialect, 'customers c')
-    : 'customers c';
+  const from = searchIdList ? byPrimaryKey(db.dialect, 'customers c') : 'customers c';
   if (!product) return { from, where, replacements, statsFrom: from, statsWhere: where };
   // A search's id list is narrower than a product's customers: probe those few instead.
   if (searchIdList) {
@@ -230,8 +212,7 @@ async function filterSql(db: Database, filter: CustomerFilter): Promise<FilterSq
     from,
     where: `${where} AND ${product.exists}`,
     replacements,
-    // CROSS JOIN keeps SQLite's join order (the product's customers first); MySQL reorders freely.
-    statsFrom: `(${product.customers}) p CROSS JOIN customers c ON c.stripe_customer_id = p.stripe_customer_id`,
+    statsFrom: `(${product.customers}) p ${joinInOrder(db.dialect)} customers c ON c.id = p.customer_id`,
     statsWhere: where,
   };
 }
@@ -270,17 +251,21 @@ export async function listCustomers(
   const order = `${SORT_COLUMNS[query.sort]} ${direction}, c.id ${direction}`;
   // The page's ids first, then their rows: skipping OFFSET rows then walks only the sort index
   // (which holds the id) instead of reading every skipped row (MariaDB read 19.6k rows for page 981).
-  const rows = await db.sequelize.query<Raw>(
-    `SELECT ${SUMMARY_COLUMNS}
+  // The page and the stats run at once: on MySQL they take two pooled connections.
+  const [rows, stats] = await Promise.all([
+    db.sequelize.query<Raw>(
+      `SELECT ${SUMMARY_COLUMNS}
      FROM (SELECT c.id FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT :limit OFFSET :offset) page
      JOIN customers c ON c.id = page.id
      ORDER BY ${order}`,
-    {
-      type: QueryTypes.SELECT,
-      replacements: { ...replacements, limit: query.limit, offset: (query.page - 1) * query.limit },
-    },
-  );
-  return { items: rows.map(toSummary), stats: await customerStats(db, filterQuery) };
+      {
+        type: QueryTypes.SELECT,
+        replacements: { ...replacements, limit: query.limit, offset: (query.page - 1) * query.limit },
+      },
+    ),
+    customerStats(db, filterQuery),
+  ]);
+  return { items: rows.map(toSummary), stats };
 }
 
 async function customerStats(db: Database, f: FilterSql): Promise<CustomerStats> {
@@ -418,7 +403,7 @@ export async function listCustomerSubscriptions(
      ORDER BY COALESCE(stripe_created_at, created_at) DESC, id DESC LIMIT :limit`,
     {
       type: QueryTypes.SELECT,
-      replacements: { id: stripeCustomerId, live: LIVE_STATUSES, limit: options.limit },
+      replacements: { id: stripeCustomerId, live: LIVE_SUBSCRIPTION_STATUSES, limit: options.limit },
     },
   );
   return withItems(db, subs);

@@ -6,7 +6,7 @@
  * sync and the analytics engine would leave them.
  */
 import type { Database } from '@medpro/db';
-import { insertSession } from '@medpro/db';
+import { insertSession, refreshCurrentPlans } from '@medpro/db';
 import { addDays } from '@medpro/metrics';
 import { createApiToken, createUser } from '../auth/accounts.ts';
 import { randomSecret, sha256 } from '../auth/crypto.ts';
@@ -263,6 +263,7 @@ export async function seedAccount(db: Database): Promise<SeededAccount> {
     item('si_gone', 'sub_gone', 'price_clinic_m', 'prod_clinic', 1),
     item('si_erase', 'sub_erase', 'price_ai_m', 'prod_ai', 1),
   ]);
+  await refreshCurrentPlans(db.sequelize, 'all');
   await m.PaymentMethod.bulkCreate([
     {
       stripe_payment_method_id: 'pm_ana_visa',
