@@ -180,13 +180,19 @@ describe.runIf(chromiumAvailable())('admin pages on a synced simulator account',
         .filter({ has: page.getByText(label, { exact: true }) })
         .locator('.mp-card__value');
     const money = { kind: 'money', currency: o.currency } as const;
+    const percent = (v: number | null) => (v === null ? '—' : formatPercent(v));
+    const amount = (v: number | null) => (v === null ? '—' : formatValue(money, v));
     await expect(card('Total de clientes').textContent()).resolves.toBe(formatNumber(o.totalCustomers));
     await expect(card('Novos clientes').textContent()).resolves.toBe(formatNumber(o.newCustomers));
     await expect(card('MRR').textContent()).resolves.toBe(formatValue(money, o.mrr));
-    await expect(card('Taxa de churn').textContent()).resolves.toBe(formatPercent(o.churnRate ?? 0));
-    await expect(card('ARPA').textContent()).resolves.toBe(formatValue(money, o.arpa ?? 0));
-    await expect(card('NRR').textContent()).resolves.toBe(formatPercent(o.nrr ?? 0));
+    await expect(card('Taxa de churn').textContent()).resolves.toBe(percent(o.churnRate));
+    await expect(card('ARPA').textContent()).resolves.toBe(amount(o.arpa));
+    await expect(card('NRR').textContent()).resolves.toBe(percent(o.nrr));
+    await expect(card('LTV').textContent()).resolves.toBe(amount(o.ltv));
+    await expect(card('Conversão de trials').textContent()).resolves.toBe(percent(o.trialConversion));
     expect(o.mrr).toBeGreaterThan(0);
+    expect(o.ltv).toBeGreaterThan(0);
+    expect(o.trialConversion).toBeGreaterThan(0);
 
     await expect(page.locator('figure.mp-chart').count()).resolves.toBe(5);
     await expect(page.locator('.mp-empty').count()).resolves.toBe(0);
@@ -218,6 +224,45 @@ describe.runIf(chromiumAvailable())('admin pages on a synced simulator account',
     await saveScreenshot(page, 'analytics-drilldown');
     await links.first().click();
     await page.waitForURL(/\/customers\/cus_/);
+  });
+
+  it('limits the page to a customer segment from the form, and its drill-down too', async () => {
+    await page.goto(`${stack.app.baseUrl}/analytics?range=365d&granularity=month`);
+    await page.getByLabel('Moeda').fill('usd');
+    await page.getByRole('button', { name: 'Aplicar' }).click();
+    await page.getByText('Segmento: moeda USD.').waitFor();
+    await saveScreenshot(page, 'analytics-segment');
+    const range = parseAnalyticsRange(new URLSearchParams('range=365d&granularity=month'), new Date());
+    const input = { from: range.from, to: range.to, granularity: range.granularity };
+    const [usd, all] = await Promise.all([
+      stack.caller('admin').analytics.overview({ ...input, currency: 'USD' }),
+      stack.caller('admin').analytics.overview(input),
+    ]);
+    expect(usd.mrr).toBeGreaterThan(0);
+    expect(usd.mrr).toBeLessThan(all.mrr);
+    const mrrCard = page
+      .locator('.mp-card')
+      .filter({ has: page.getByText('MRR', { exact: true }) })
+      .locator('.mp-card__value');
+    await expect(mrrCard.textContent()).resolves.toBe(
+      formatValue({ kind: 'money', currency: usd.currency }, usd.mrr),
+    );
+    await page.locator('.mp-seg--new').first().click();
+    const panel = page.locator('section.drilldown');
+    await panel.locator('tbody tr').first().waitFor();
+    const ids = await panel
+      .locator('tbody a[href^="/customers/"]')
+      .evaluateAll((links) => links.map((a) => a.getAttribute('href')!.split('/').pop()!));
+    const customers = await Promise.all(ids.map((id) => stack.caller('admin').customers.get({ id })));
+    expect(customers.map((c) => c.customer.customerCurrency)).toEqual(ids.map(() => 'USD'));
+    // An invalid part is named and left out; the rest still applies.
+    await page.goto(
+      `${stack.app.baseUrl}/analytics?range=365d&granularity=month&currency=usd&country=Brasil`,
+    );
+    await page.getByText('País: use o código de 2 letras (ex.: BR).').waitFor();
+    await expect(mrrCard.textContent()).resolves.toBe(
+      formatValue({ kind: 'money', currency: usd.currency }, usd.mrr),
+    );
   });
 
   it('works at half a laptop screen (640 px)', async () => {

@@ -32,5 +32,6 @@ export * from './repositories/audit.ts';
 export * from './repositories/auth.ts';
 export * from './repositories/customers.ts';
 export * from './repositories/live.ts';
+export * from './repositories/segments.ts';
 export * from './repositories/settings.ts';
 export * from './repositories/sync.ts';

@@ -1,30 +1,64 @@
 /**
  * The analytics engine's daily rows (`customer_analytics_daily`: state at the end of each UTC
- * day, movements during it) over a span of days. A day the engine has not written yet carries
- * the last known state forward.
+ * day, movements during it) over a span of days, or the same figures of a customer segment
+ * (summed from its customers' movements). A day the engine has not written yet carries the last
+ * known state forward.
  */
-import { type DailyAnalyticsRecord, dailyAnalytics, dailyAnalyticsAsOf } from '@medpro/db';
 import {
+  dailyAnalytics,
+  dailyAnalyticsAsOf,
+  isSegmented,
+  type SegmentDay,
+  type SegmentFilter,
+  segmentDailySeries,
+} from '@medpro/db';
+import {
+  accountLtv,
   addDays,
+  addMonths,
   arpa,
   customerChurnRate,
   type Day,
   grossMrrChurnRate,
+  monthStart,
   netMrrChurnRate,
   netRevenueRetention,
   quickRatio,
 } from '@medpro/metrics';
 import type { Context } from './context.ts';
 
+/** The segment fields of an analytics input (`segmentFields`) as a filter; undefined for the whole account. */
+export function segmentOf(input: {
+  currency?: string | undefined;
+  country?: string | undefined;
+  metadataKey?: string | undefined;
+  metadataValue?: string | undefined;
+}): SegmentFilter | undefined {
+  const filter: SegmentFilter = {
+    ...(input.currency ? { currency: input.currency } : {}),
+    ...(input.country ? { country: input.country } : {}),
+    ...(input.metadataKey && input.metadataValue
+      ? { metadata: { key: input.metadataKey, value: input.metadataValue } }
+      : {}),
+  };
+  return isSegmented(filter) ? filter : undefined;
+}
+
+type DayRow = SegmentDay & { reportingCurrency?: string | null };
+
 /** Daily rows of a span of days, with "state at the end of day D" lookups that carry forward. */
 export class DailySeries {
   private constructor(
-    private readonly rows: DailyAnalyticsRecord[],
-    private readonly before: DailyAnalyticsRecord | null,
+    private readonly rows: DayRow[],
+    private readonly before: DayRow | null,
   ) {}
 
   /** Rows for [from, end) plus the last row before `from`, for carried-forward state. */
-  static async load(ctx: Context, from: Day, end: Day): Promise<DailySeries> {
+  static async load(ctx: Context, from: Day, end: Day, segment?: SegmentFilter): Promise<DailySeries> {
+    if (segment) {
+      const [before = null, ...rows] = await segmentDailySeries(ctx.db, segment, addDays(from, -1), end);
+      return new DailySeries(rows, before);
+    }
     const [rows, before] = await Promise.all([
       dailyAnalytics(ctx.db, from, end),
       dailyAnalyticsAsOf(ctx.db, addDays(from, -1)),
@@ -33,7 +67,7 @@ export class DailySeries {
   }
 
   /** State at the end of `on` (the latest row on or before it). */
-  at(on: Day): DailyAnalyticsRecord | null {
+  at(on: Day): DayRow | null {
     let found = this.before;
     for (const r of this.rows) {
       if (r.date > on) break;
@@ -97,4 +131,24 @@ export function periodFigures(series: DailySeries, from: Day, end: Day) {
     quickRatio: quickRatio(s),
     arpa: arpa(mrr, active),
   };
+}
+
+/** The first day `ltvAt(…, end)` reads: the start of the fifth month before the one holding `end − 1`. */
+export function ltvWindowStart(end: Day): Day {
+  return addMonths(monthStart(addDays(end, -1)), -5);
+}
+
+/**
+ * Account LTV at the end of day `end − 1`: ARPA then ÷ the average monthly customer churn rate of
+ * the 6 calendar months ending with that day's month, the last one cut at `end` (metrics.md).
+ * The series must start on or before `ltvWindowStart(end)`.
+ */
+export function ltvAt(series: DailySeries, end: Day): number | null {
+  const rates: (number | null)[] = [];
+  for (let s = ltvWindowStart(end); s < end; s = addMonths(s, 1)) {
+    const e = [addMonths(s, 1), end].sort()[0]!;
+    rates.push(periodFigures(series, s, e).churnRate);
+  }
+  const last = series.at(addDays(end, -1));
+  return accountLtv(arpa(last?.mrr ?? 0, last?.activeCustomers ?? 0), rates);
 }

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from './auth/crypto.ts';
 import { createContext, SESSION_MAX_AGE_MS, SESSION_TTL_MS } from './context.ts';
 import { handleCustomerExport, handleTrpcRequest } from './http.ts';
-import { renameKeys, toSnake } from './rest/case.ts';
+import { renameKeys, toCamel, toSnake } from './rest/case.ts';
 import { handleRestV1, REST_ROUTES } from './rest/v1.ts';
 import { MAX_FAILURES_PER_IP } from './routers/auth.ts';
 import { callProcedure } from './testing/call.ts';
@@ -51,7 +51,8 @@ describe.each(dialects)('HTTP on %s', (dialect) => {
       '/analytics/customers/overview': '?from=2025-03-02&to=2025-03-31',
       '/analytics/customers/growth': '?from=2025-01-01&to=2025-03-31&granularity=month',
       '/analytics/customers/cohorts': '?from=2024-09&to=2025-02',
-      '/analytics/customers/churn': '?from=2025-02-01&to=2025-03-31&granularity=week',
+      '/analytics/customers/churn':
+        '?from=2024-12-01&to=2025-03-31&granularity=month&country=us&metadata_key=crm&metadata_value=crm-cus_usd',
       '/analytics/customers/revenue': '?from=2025-01-01&to=2025-03-31&granularity=month',
     };
 
@@ -66,7 +67,7 @@ describe.each(dialects)('HTTP on %s', (dialect) => {
         const params = Object.fromEntries(new URL(`${BASE}${queries[route.path]}`).searchParams);
         const input: Record<string, unknown> = route.path.includes(':id') ? { id: 'cus_ana' } : {};
         for (const [k, v] of Object.entries(params)) {
-          input[k] =
+          input[toCamel(k)] =
             k === 'status' && route.path === '/customers' ? v.split(',') : /^\d+$/.test(v) ? Number(v) : v;
         }
         const viaTrpc = await callProcedure(

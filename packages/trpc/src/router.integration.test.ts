@@ -208,6 +208,13 @@ const CASES: Record<string, Case> = {
       });
       expect(d.nrr).toBeCloseTo(1 - net / mrrAtStart, 12);
       expect(d.change).toMatchObject({ mrr: { absolute: dailyRow(89).mrr - dailyRow(59).mrr } });
+      // LTV: ARPA ÷ mean monthly churn of Oct–Mar; the daily rows start in January, so only
+      // February (from Jan 31's actives) and March (from Feb 28's) have a rate.
+      const february = sum(31, 58, (r) => r.churned_customers) / dailyRow(30).total_active_customers;
+      const march = sum(59, 89, (r) => r.churned_customers) / dailyRow(58).total_active_customers;
+      expect(d.ltv).toBe(Math.round((d.arpa as number) / ((february + march) / 2)));
+      // The only trial (USD) ends in April.
+      expect(d.trialConversion).toBeNull();
     },
   },
   'analytics.growth': {
@@ -786,6 +793,59 @@ describe.each(dialects)('the router on %s', (dialect) => {
     ).toEqual(['cus_clinic', 'cus_gone']);
     expect(await ids({ delinquent: true })).toEqual(['cus_joao']);
     expect(await ids({ search: 'us_us' })).toEqual(['cus_usd']);
+  });
+
+  it('limits account analytics to a customer segment (currency, country, metadata)', async () => {
+    const ctx = ctxFor(env.seed.principals.viewer);
+    const range = { from: '2025-01-01', to: '2025-03-31', granularity: 'month' };
+    // cus_usd's only movement: new on 2025-01-20, 54,321 in the reporting currency.
+    const usd = { ...range, currency: 'usd' };
+    expect(await call(ctx, 'analytics.overview', usd)).toMatchObject({
+      mrr: 54321,
+      activeCustomers: 1,
+      newCustomers: 1,
+      totalCustomers: 1,
+      churnedCustomers: 0,
+      currency: 'BRL',
+    });
+    const revenue = await call(ctx, 'analytics.revenue', usd);
+    expect(revenue.totals).toMatchObject({ mrrAtStart: 0, mrr: 54321, new: 54321, churn: 0, net: 54321 });
+    expect((revenue.points as Data[]).map((p) => p.mrr)).toEqual([54321, 54321, 54321]);
+    const growth = await call(ctx, 'analytics.growth', usd);
+    expect((growth.points as Data[]).map((p) => p.totalCustomers)).toEqual([1, 1, 1]);
+    const byMetadata = { ...range, metadataKey: 'crm', metadataValue: 'crm-cus_usd' };
+    expect(await call(ctx, 'analytics.churn', byMetadata)).toEqual(await call(ctx, 'analytics.churn', usd));
+    expect(
+      await call(ctx, 'analytics.movements', { from: '2025-01-01', to: '2025-03-31', country: 'us' }),
+    ).toMatchObject({
+      total: 1,
+      netAmount: 54321,
+      movements: [expect.objectContaining({ stripeCustomerId: 'cus_usd' })],
+    });
+    expect(await call(ctx, 'analytics.statusBreakdown', { currency: 'USD' })).toMatchObject({
+      customers: [{ status: 'active', customers: 1 }],
+      subscriptions: [{ status: 'trialing', subscriptions: 1 }],
+    });
+    expect(
+      (await call(ctx, 'analytics.cohorts', { from: '2024-09', to: '2025-02', country: 'US' })).cohorts,
+    ).toEqual([expect.objectContaining({ cohort: '2025-01', customers: 1 })]);
+    const nobody = await call(ctx, 'analytics.overview', { ...range, country: 'ZZ' });
+    expect(nobody).toMatchObject({ mrr: 0, activeCustomers: 0, totalCustomers: 0, arpa: null, ltv: null });
+  });
+
+  it('refuses a malformed segment with field errors', async () => {
+    const ctx = ctxFor(env.seed.principals.viewer);
+    for (const [input, field] of [
+      [{ currency: 'reais' }, 'currency'],
+      [{ country: 'BRA' }, 'country'],
+      [{ metadataKey: 'crm' }, 'metadataValue'],
+      [{ metadataValue: 'x' }, 'metadataKey'],
+      [{ metadataKey: "crm') OR 1=1 --", metadataValue: 'x' }, 'metadataKey'],
+    ] as const) {
+      const error = await failure(call(ctx, 'analytics.overview', input));
+      expect(error.code).toBe('BAD_REQUEST');
+      expect(Object.keys(error.fields), JSON.stringify(input)).toEqual([field]);
+    }
   });
 
   it('treats LIKE wildcards and SQL in the search as plain text', async () => {

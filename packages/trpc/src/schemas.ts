@@ -43,13 +43,44 @@ export function paginate(total: number, input: { page: number; limit: number }) 
   return { page: input.page, limit: input.limit, total, totalPages: Math.ceil(total / input.limit) };
 }
 
+export const countryCode = z
+  .string()
+  .regex(/^[A-Za-z]{2}$/, 'Expected a 2-letter country code')
+  .transform((c) => c.toUpperCase());
+
+const rangeFields = {
+  from: day.optional().describe('First day (default: 29 days before `to`)'),
+  to: day.optional().describe('Last day, inclusive (default: today, UTC)'),
+  granularity: granularity.default('day'),
+};
+
 /** A period [from, to] of whole UTC days (both inclusive) and how to bucket it. */
-export const rangeInput = z
-  .object({
-    from: day.optional().describe('First day (default: 29 days before `to`)'),
-    to: day.optional().describe('Last day, inclusive (default: today, UTC)'),
-    granularity: granularity.default('day'),
-  })
+export const rangeInput = z.object(rangeFields).default({ granularity: 'day' });
+
+/** A customer segment for account analytics; every given condition must match. */
+export const segmentFields = {
+  currency: currencyCode.optional().describe('Only customers billed in this currency'),
+  country: countryCode.optional().describe('Only customers with this billing country'),
+  metadataKey: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{1,40}$/, 'Letters, digits and _ (at most 40)')
+    .optional()
+    .describe('Only customers whose Stripe metadata has this key…'),
+  metadataValue: z.string().min(1).max(500).optional().describe('…set to this value'),
+};
+
+/** Refinement of an input holding `segmentFields`: a metadata key and value come together. */
+export function metadataPair(input: { metadataKey?: string; metadataValue?: string }, ctx: z.RefinementCtx) {
+  if (input.metadataKey && !input.metadataValue)
+    ctx.addIssue({ code: 'custom', path: ['metadataValue'], message: 'Give the value for the metadata key' });
+  if (input.metadataValue && !input.metadataKey)
+    ctx.addIssue({ code: 'custom', path: ['metadataKey'], message: 'Give the metadata key for the value' });
+}
+
+/** A range as `rangeInput`, of the whole account or of a customer segment. */
+export const segmentedRangeInput = z
+  .object({ ...rangeFields, ...segmentFields })
+  .superRefine(metadataPair)
   .default({ granularity: 'day' });
 
 export const change = z

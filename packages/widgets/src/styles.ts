@@ -84,6 +84,7 @@ export const CHART_CSS = `
 .mp-empty { color: var(--mp-muted); margin: 8px 0; }
 .mp-card { display: flex; flex-direction: column; gap: 2px; }
 .mp-card__label { margin: 0; color: var(--mp-muted); font-size: 13px; }
+.mp-card__note { margin: 2px 0 0; color: var(--mp-muted); font-size: 12px; }
 .mp-card__value { margin: 0; font-size: 26px; font-weight: 700; font-variant-numeric: tabular-nums; }
 .mp-change { margin: 0; font-size: 13px; }
 .mp-change--good { color: var(--mp-good); }

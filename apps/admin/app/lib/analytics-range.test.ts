@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cohortMonths, parseAnalyticsRange } from './analytics-range';
+import { cohortMonths, parseAnalyticsRange, parseAnalyticsSegment, segmentParams } from './analytics-range';
 
 const now = new Date('2026-11-25T15:00:00Z');
 const parse = (q: string) => parseAnalyticsRange(new URLSearchParams(q), now);
@@ -63,5 +63,38 @@ describe('parseAnalyticsRange', () => {
 describe('cohortMonths', () => {
   it('spans the 12 months ending with the range, across years', () => {
     expect(cohortMonths('2026-03-15')).toEqual({ from: '2025-04', to: '2026-03' });
+  });
+});
+
+describe('parseAnalyticsSegment', () => {
+  const seg = (q: string) => parseAnalyticsSegment(new URLSearchParams(q));
+
+  it('is empty for the whole account', () => {
+    expect(seg('range=7d')).toEqual({ segment: {}, problems: [] });
+  });
+
+  it('reads currency, country and a metadata pair, upper-casing the codes', () => {
+    expect(seg('currency=brl&country=pt&meta_key=clinic_size&meta_value=6-10')).toEqual({
+      segment: { currency: 'BRL', country: 'PT', metadataKey: 'clinic_size', metadataValue: '6-10' },
+      problems: [],
+    });
+  });
+
+  it('leaves out an invalid part with a message and keeps the rest', () => {
+    const r = seg('currency=reais&country=BR&meta_key=a%20b&meta_value=x');
+    expect(r.segment).toEqual({ country: 'BR' });
+    expect(r.problems).toHaveLength(3);
+  });
+
+  it('wants the metadata key and value together', () => {
+    expect(seg('meta_key=clinic_size')).toEqual({
+      segment: {},
+      problems: ['Metadado: informe a chave e o valor.'],
+    });
+  });
+
+  it('round-trips through segmentParams', () => {
+    const { segment } = seg('currency=usd&meta_key=k&meta_value=v');
+    expect(seg(new URLSearchParams(segmentParams(segment)).toString()).segment).toEqual(segment);
   });
 });

@@ -96,3 +96,73 @@ export function cohortMonths(to: string, months = 12): { from: string; to: strin
   const start = new Date(Date.UTC(year, month - (months - 1), 1));
   return { from: start.toISOString().slice(0, 7), to: to.slice(0, 7) };
 }
+
+/** A customer segment the figures are limited to; empty for the whole account. */
+export interface AnalyticsSegment {
+  currency?: string;
+  country?: string;
+  metadataKey?: string;
+  metadataValue?: string;
+}
+
+const SEGMENT_FIELDS = [
+  {
+    param: 'currency',
+    field: 'currency',
+    pattern: /^[A-Za-z]{3}$/,
+    problem: 'Moeda: use o código de 3 letras (ex.: BRL).',
+  },
+  {
+    param: 'country',
+    field: 'country',
+    pattern: /^[A-Za-z]{2}$/,
+    problem: 'País: use o código de 2 letras (ex.: BR).',
+  },
+  {
+    param: 'meta_key',
+    field: 'metadataKey',
+    pattern: /^[A-Za-z0-9_]{1,40}$/,
+    problem: 'Chave de metadado: letras, dígitos e _ (até 40).',
+  },
+  {
+    param: 'meta_value',
+    field: 'metadataValue',
+    pattern: /^.{1,500}$/,
+    problem: 'Valor de metadado: até 500 caracteres.',
+  },
+] as const;
+
+/**
+ * The segment in the URL (`currency`, `country`, `meta_key` + `meta_value`). An invalid part is
+ * left out with a message, so the page still shows figures (of a wider set, and says so).
+ */
+export function parseAnalyticsSegment(params: URLSearchParams): {
+  segment: AnalyticsSegment;
+  problems: string[];
+} {
+  const segment: AnalyticsSegment = {};
+  const problems: string[] = [];
+  for (const { param, field, pattern, problem } of SEGMENT_FIELDS) {
+    const value = params.get(param)?.trim();
+    if (!value) continue;
+    if (pattern.test(value))
+      segment[field] = field === 'metadataKey' || field === 'metadataValue' ? value : value.toUpperCase();
+    else problems.push(problem);
+  }
+  if (Boolean(segment.metadataKey) !== Boolean(segment.metadataValue)) {
+    problems.push('Metadado: informe a chave e o valor.');
+    delete segment.metadataKey;
+    delete segment.metadataValue;
+  }
+  return { segment, problems };
+}
+
+/** The segment as URL parameters (for links that keep it, such as the drill-down). */
+export function segmentParams(segment: AnalyticsSegment): Record<string, string> {
+  return {
+    ...(segment.currency ? { currency: segment.currency } : {}),
+    ...(segment.country ? { country: segment.country } : {}),
+    ...(segment.metadataKey ? { meta_key: segment.metadataKey } : {}),
+    ...(segment.metadataValue ? { meta_value: segment.metadataValue } : {}),
+  };
+}

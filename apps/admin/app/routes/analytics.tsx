@@ -13,7 +13,15 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useFetcher, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
 import { PageHeader, RouteError } from '~/components/ui';
-import { cohortMonths, GRANULARITIES, parseAnalyticsRange, RANGE_PRESETS } from '~/lib/analytics-range';
+import {
+  type AnalyticsSegment,
+  cohortMonths,
+  GRANULARITIES,
+  parseAnalyticsRange,
+  parseAnalyticsSegment,
+  RANGE_PRESETS,
+  segmentParams,
+} from '~/lib/analytics-range';
 import { statusLabel } from '~/lib/labels';
 import { callerFor } from '~/lib/trpc.server';
 import type { loader as movementsLoader } from './analytics_.movements';
@@ -23,23 +31,34 @@ export const meta: MetaFunction = () => [{ title: 'Analytics · MedPro' }];
 export async function loader({ request }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const range = parseAnalyticsRange(url.searchParams, new Date());
-  const input = { from: range.from, to: range.to, granularity: range.granularity };
+  const { segment, problems } = parseAnalyticsSegment(url.searchParams);
+  const input = { from: range.from, to: range.to, granularity: range.granularity, ...segment };
   const caller = await callerFor(request);
   const [overview, growth, revenue, status, cohorts] = await Promise.all([
     caller.analytics.overview(input),
     caller.analytics.growth(input),
     caller.analytics.revenue(input),
-    caller.analytics.statusBreakdown({}),
-    caller.analytics.cohorts(cohortMonths(range.to)),
+    caller.analytics.statusBreakdown(segment),
+    caller.analytics.cohorts({ ...cohortMonths(range.to), ...segment }),
   ]);
   const cohortMeasure = url.searchParams.get('cohort') === 'mrr' ? 'mrr' : 'customers';
-  return { range, overview, growth, revenue, status, cohorts, cohortMeasure } as const;
+  return {
+    range: { ...range, problems: [...range.problems, ...problems] },
+    segment,
+    overview,
+    growth,
+    revenue,
+    status,
+    cohorts,
+    cohortMeasure,
+  } as const;
 }
 
 const COMPARED = 'vs. período anterior';
 
 export default function Analytics() {
-  const { range, overview, growth, revenue, status, cohorts, cohortMeasure } = useLoaderData<typeof loader>();
+  const { range, segment, overview, growth, revenue, status, cohorts, cohortMeasure } =
+    useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const [params] = useSearchParams();
   const currency = overview.currency;
@@ -85,6 +104,56 @@ export default function Analytics() {
               ))}
             </select>
           </div>
+          <fieldset className="filters segment">
+            <legend>Segmento</legend>
+            <div className="field">
+              <label htmlFor="currency">Moeda</label>
+              <input
+                id="currency"
+                name="currency"
+                defaultValue={segment.currency ?? ''}
+                placeholder="Todas"
+                pattern="[A-Za-z]{3}"
+                title="Código de 3 letras, ex.: BRL"
+                size={6}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor="country">País</label>
+              <input
+                id="country"
+                name="country"
+                defaultValue={segment.country ?? ''}
+                placeholder="Todos"
+                pattern="[A-Za-z]{2}"
+                title="Código de 2 letras, ex.: BR"
+                size={5}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor="meta_key">Metadado</label>
+              <input
+                id="meta_key"
+                name="meta_key"
+                defaultValue={segment.metadataKey ?? ''}
+                placeholder="chave"
+                pattern="[A-Za-z0-9_]{1,40}"
+                title="Letras, dígitos e _"
+                size={12}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor="meta_value">Valor do metadado</label>
+              <input
+                id="meta_value"
+                name="meta_value"
+                defaultValue={segment.metadataValue ?? ''}
+                placeholder="valor"
+                maxLength={500}
+                size={12}
+              />
+            </div>
+          </fieldset>
           <button type="submit">Aplicar</button>
         </Form>
       </PageHeader>
@@ -92,6 +161,7 @@ export default function Analytics() {
         {f.date(range.from)} a {f.date(range.to)} · valores em {currency.toUpperCase()}
         {overview.asOf ? ` · dados até ${f.date(overview.asOf)}` : ''}. As datas “De/Até” valem para o período
         “Personalizado”.
+        {segmentLabel(segment) ? <strong> Segmento: {segmentLabel(segment)}.</strong> : null}
       </p>
       {range.problems.length ? (
         <div className="notice error" role="status">
@@ -125,7 +195,8 @@ export default function Analytics() {
         />
         <MetricCard
           label="Taxa de churn"
-          value={overview.churnRate ?? 0}
+          value={overview.churnRate}
+          emptyText="Nenhum cliente ativo no início"
           format={{ kind: 'percent' }}
           change={overview.change.churnRate.absolute}
           goodWhen="down"
@@ -133,17 +204,35 @@ export default function Analytics() {
         />
         <MetricCard
           label="ARPA"
-          value={overview.arpa ?? 0}
+          value={overview.arpa}
+          emptyText="Nenhum cliente ativo"
           format={{ kind: 'money', currency }}
           change={overview.change.arpa.relative}
           comparedTo={COMPARED}
         />
         <MetricCard
           label="NRR"
-          value={overview.nrr ?? 0}
+          value={overview.nrr}
+          emptyText="Sem MRR no início"
           format={{ kind: 'percent' }}
           change={overview.change.nrr.absolute}
           comparedTo="p.p. vs. período anterior"
+        />
+        <MetricCard
+          label="LTV"
+          value={overview.ltv}
+          format={{ kind: 'money', currency }}
+          change={overview.change.ltv.relative}
+          comparedTo={COMPARED}
+          emptyText="Sem churn nos últimos 6 meses"
+        />
+        <MetricCard
+          label="Conversão de trials"
+          value={overview.trialConversion}
+          format={{ kind: 'percent' }}
+          change={overview.change.trialConversion.absolute}
+          comparedTo="p.p. vs. período anterior"
+          emptyText="Nenhum trial terminou no período"
         />
       </section>
 
@@ -198,6 +287,7 @@ export default function Analytics() {
             key={`${selection.type}-${selection.period}`}
             selection={selection}
             bucket={revenue.points.find((p) => p.period === selection.period) ?? null}
+            segment={segment}
             onClose={() => setSelection(null)}
           />
         ) : null}
@@ -263,10 +353,12 @@ export default function Analytics() {
 function MovementDrillDown({
   selection,
   bucket,
+  segment,
   onClose,
 }: {
   selection: { period: string; type: MovementType };
   bucket: { from: string; to: string } | null;
+  segment: AnalyticsSegment;
   onClose: () => void;
 }) {
   const fetcher = useFetcher<typeof movementsLoader>();
@@ -274,7 +366,7 @@ function MovementDrillDown({
   const from = bucket?.from ?? selection.period;
   const to = bucket?.to ?? selection.period;
   const [page, setPage] = useState(1);
-  const href = `/analytics/movements?${new URLSearchParams({ type: selection.type, from, to, page: String(page) })}`;
+  const href = `/analytics/movements?${new URLSearchParams({ type: selection.type, from, to, page: String(page), ...segmentParams(segment) })}`;
   const load = useRef(fetcher.load);
   load.current = fetcher.load;
   useEffect(() => {
@@ -368,4 +460,14 @@ function MovementDrillDown({
 
 export function ErrorBoundary() {
   return <RouteError what="os indicadores" />;
+}
+
+/** The segment in words, or null for the whole account. */
+function segmentLabel(segment: AnalyticsSegment): string | null {
+  const parts = [
+    segment.currency ? `moeda ${segment.currency}` : null,
+    segment.country ? `país ${segment.country}` : null,
+    segment.metadataKey ? `${segment.metadataKey} = “${segment.metadataValue}”` : null,
+  ].filter(Boolean);
+  return parts.length ? parts.join(', ') : null;
 }

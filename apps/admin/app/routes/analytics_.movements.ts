@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
+import { parseAnalyticsSegment } from '~/lib/analytics-range';
 import { readAppError } from '~/lib/app-error.server';
 import { callerFor } from '~/lib/trpc.server';
 
@@ -13,7 +14,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const page = Math.max(1, Math.floor(Number(params.get('page'))) || 1);
   const caller = await callerFor(request);
   try {
-    return await caller.analytics.movements({ ...(type ? { type } : {}), from, to, page, limit: 25 });
+    const { segment } = parseAnalyticsSegment(params);
+    return await caller.analytics.movements({
+      ...(type ? { type } : {}),
+      from,
+      to,
+      page,
+      limit: 25,
+      ...segment,
+    });
   } catch (error) {
     const known = readAppError(error);
     if (known?.status === 400) return { error: `Pedido inválido: ${known.message}` };

@@ -1,4 +1,4 @@
-import { LIVE_SUBSCRIPTION_STATUSES, segmentDailySeries } from '@medpro/db';
+import { LIVE_SUBSCRIPTION_STATUSES, segmentDailySeries, toDate, trialOutcomes } from '@medpro/db';
 import { createTestDatabase, testDialects } from '@medpro/db/testing';
 import { addDays, type Day } from '@medpro/metrics';
 import { type GeneratedAccount, type GroundTruth, generateAccount, startSimulator } from '@medpro/stripe-sim';
@@ -278,6 +278,32 @@ describe.each(await testDialects())('analytics engine on %s', (dialect) => {
       );
       expect(expected.size).toBeGreaterThan(50);
       expect(new Set(stored.map((r) => `${r.c}|${r.product}|${r.price}`))).toEqual(expected);
+    });
+
+    it('trial conversion counts the trials that ended and became paying, as the ground truth has them', async () => {
+      const from = addDays(NOW, -600);
+      const trials = await rows(
+        t,
+        `SELECT s.stripe_subscription_id AS id, s.trial_end, s.ended_at FROM customer_subscriptions s
+         JOIN customers c ON c.stripe_customer_id = s.stripe_customer_id WHERE s.trial_end IS NOT NULL AND c.deleted = 0`,
+      );
+      const at = (v: unknown) => toDate(v)!;
+      let ended = 0;
+      let converted = 0;
+      for (const trial of trials) {
+        const trialEnd = at(trial.trial_end);
+        const endedAt = trial.ended_at ? at(trial.ended_at) : null;
+        const end = endedAt && endedAt < trialEnd ? endedAt : trialEnd;
+        if (day(end)! < from || day(end)! >= NOW) continue;
+        ended++;
+        if (gt.subscriptions[String(trial.id)]?.spans.some(([start]) => start === day(trialEnd))) converted++;
+      }
+      expect(ended).toBeGreaterThan(10);
+      expect(converted).toBeGreaterThan(0);
+      expect(converted).toBeLessThan(ended);
+      const outcome = await trialOutcomes(t.db, new Date(`${from}T00:00:00Z`), new Date(`${NOW}T00:00:00Z`));
+      expect(outcome).toEqual({ ended, converted });
+      console.info(`seed ${seed} on ${dialect}: ${converted} of ${ended} trials converted`);
     });
 
     it('is idempotent: a second rebuild gives identical tables', async () => {

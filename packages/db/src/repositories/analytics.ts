@@ -6,6 +6,7 @@
 import { QueryTypes } from 'sequelize';
 import type { Database } from '../connection.ts';
 import { dateBucket, type Granularity } from '../dialect.ts';
+import { type SegmentFilter, segmentSql } from './segments.ts';
 import { bool, day, num, parseJson, str } from './values.ts';
 
 type Raw = Record<string, unknown>;
@@ -76,16 +77,21 @@ export async function dailyAnalyticsAsOf(db: Database, on: string): Promise<Dail
  * the (deleted, stripe_created_at) index up to the latest bound, whatever the number of bounds
  * (the overview's two counts were two scans of ~100k entries at 100k customers).
  */
-export async function countCustomersCreatedBefore(db: Database, befores: readonly Date[]): Promise<number[]> {
+export async function countCustomersCreatedBefore(
+  db: Database,
+  befores: readonly Date[],
+  segment?: SegmentFilter,
+): Promise<number[]> {
   if (!befores.length) return [];
   const latest = new Date(Math.max(...befores.map((d) => d.getTime())));
-  const replacements: Record<string, Date> = { latest };
+  const seg = segmentSql(db.dialect, segment);
+  const replacements: Record<string, unknown> = { ...seg.replacements, latest };
   const counts = befores.map((before, i) => {
     replacements[`before${i}`] = before;
-    return `COUNT(CASE WHEN stripe_created_at < :before${i} THEN 1 END) AS n${i}`;
+    return `COUNT(CASE WHEN c.stripe_created_at < :before${i} THEN 1 END) AS n${i}`;
   });
   const [r] = await db.sequelize.query<Raw>(
-    `SELECT ${counts.join(', ')} FROM customers WHERE deleted = 0 AND stripe_created_at < :latest`,
+    `SELECT ${counts.join(', ')} FROM customers c WHERE c.deleted = 0 AND c.stripe_created_at < :latest${seg.sql}`,
     { type: QueryTypes.SELECT, replacements },
   );
   return befores.map((_, i) => num(r?.[`n${i}`]));
@@ -97,12 +103,14 @@ export async function signupsByBucket(
   from: Date,
   to: Date,
   granularity: Granularity,
+  segment?: SegmentFilter,
 ): Promise<Map<string, number>> {
-  const bucket = dateBucket(db.dialect, 'stripe_created_at', granularity);
+  const bucket = dateBucket(db.dialect, 'c.stripe_created_at', granularity);
+  const seg = segmentSql(db.dialect, segment);
   const rows = await db.sequelize.query<Raw>(
-    `SELECT ${bucket} AS bucket, COUNT(*) AS n FROM customers
-     WHERE deleted = 0 AND stripe_created_at >= :from AND stripe_created_at < :to GROUP BY ${bucket}`,
-    { type: QueryTypes.SELECT, replacements: { from, to } },
+    `SELECT ${bucket} AS bucket, COUNT(*) AS n FROM customers c
+     WHERE c.deleted = 0 AND c.stripe_created_at >= :from AND c.stripe_created_at < :to${seg.sql} GROUP BY ${bucket}`,
+    { type: QueryTypes.SELECT, replacements: { ...seg.replacements, from, to } },
   );
   return new Map(rows.map((r) => [day(r.bucket)!, num(r.n)]));
 }
@@ -113,13 +121,19 @@ export interface CustomerSpans {
 }
 
 /** MRR spans (reporting currency) of the customers whose first MRR day is in [from, to). */
-export async function cohortSpans(db: Database, from: string, to: string): Promise<CustomerSpans[]> {
+export async function cohortSpans(
+  db: Database,
+  from: string,
+  to: string,
+  segment?: SegmentFilter,
+): Promise<CustomerSpans[]> {
+  const seg = segmentSql(db.dialect, segment);
   const rows = await db.sequelize.query<Raw>(
     `SELECT s.stripe_customer_id, s.start_date, s.end_date, s.mrr_reporting
      FROM customers c JOIN customer_mrr_spans s ON s.stripe_customer_id = c.stripe_customer_id
-     WHERE c.first_mrr_date >= :from AND c.first_mrr_date < :to AND c.deleted = 0
+     WHERE c.first_mrr_date >= :from AND c.first_mrr_date < :to AND c.deleted = 0${seg.sql}
      ORDER BY s.stripe_customer_id, s.start_date`,
-    { type: QueryTypes.SELECT, replacements: { from, to } },
+    { type: QueryTypes.SELECT, replacements: { ...seg.replacements, from, to } },
   );
   const byCustomer = new Map<string, CustomerSpans>();
   for (const r of rows) {
@@ -139,17 +153,19 @@ export interface StatusBreakdown {
   subscriptions: { status: string; subscriptions: number }[];
 }
 
-/** Current customers by their summary status, and subscriptions by Stripe status. */
-export async function statusBreakdown(db: Database): Promise<StatusBreakdown> {
+/** Current customers by their summary status, and subscriptions by Stripe status (of a segment's customers). */
+export async function statusBreakdown(db: Database, segment?: SegmentFilter): Promise<StatusBreakdown> {
+  const seg = segmentSql(db.dialect, segment);
   const customers = await db.sequelize.query<Raw>(
-    `SELECT subscription_status AS status, COUNT(*) AS n, SUM(mrr_reporting) AS mrr
-     FROM customers WHERE deleted = 0 GROUP BY subscription_status ORDER BY COUNT(*) DESC`,
-    { type: QueryTypes.SELECT },
+    `SELECT c.subscription_status AS status, COUNT(*) AS n, SUM(c.mrr_reporting) AS mrr
+     FROM customers c WHERE c.deleted = 0${seg.sql} GROUP BY c.subscription_status ORDER BY COUNT(*) DESC`,
+    { type: QueryTypes.SELECT, replacements: seg.replacements },
   );
   const subscriptions = await db.sequelize.query<Raw>(
-    `SELECT COALESCE(status, 'unknown') AS status, COUNT(*) AS n FROM customer_subscriptions
-     GROUP BY COALESCE(status, 'unknown') ORDER BY COUNT(*) DESC`,
-    { type: QueryTypes.SELECT },
+    `SELECT COALESCE(s.status, 'unknown') AS status, COUNT(*) AS n FROM customer_subscriptions s
+     ${seg.sql ? `JOIN customers c ON c.stripe_customer_id = s.stripe_customer_id WHERE 1 = 1${seg.sql}` : ''}
+     GROUP BY COALESCE(s.status, 'unknown') ORDER BY COUNT(*) DESC`,
+    { type: QueryTypes.SELECT, replacements: seg.replacements },
   );
   return {
     customers: customers.map((r) => ({
@@ -179,10 +195,12 @@ export interface MovementRecord {
 /** The movements (and their customers) of one type, or all types, dated in [from, to). */
 export async function listMovements(
   db: Database,
-  q: { types?: string[]; from: string; to: string; page: number; limit: number },
+  q: { types?: string[]; from: string; to: string; page: number; limit: number; segment?: SegmentFilter },
 ): Promise<{ items: MovementRecord[]; total: number; reportingTotal: number }> {
-  const typeFilter = q.types?.length ? 'AND m.movement_type IN (:types)' : '';
+  const seg = segmentSql(db.dialect, q.segment, 'm.currency');
+  const filter = `${q.types?.length ? 'AND m.movement_type IN (:types)' : ''}${seg.sql}`;
   const replacements = {
+    ...seg.replacements,
     types: q.types ?? [],
     from: q.from,
     to: q.to,
@@ -192,13 +210,14 @@ export async function listMovements(
   const rows = await db.sequelize.query<Raw>(
     `SELECT m.*, c.name AS customer_name, c.email AS customer_email FROM mrr_movements m
      LEFT JOIN customers c ON c.stripe_customer_id = m.stripe_customer_id
-     WHERE m.movement_date >= :from AND m.movement_date < :to ${typeFilter}
+     WHERE m.movement_date >= :from AND m.movement_date < :to ${filter}
      ORDER BY m.movement_date DESC, ABS(m.reporting_amount) DESC, m.id DESC LIMIT :limit OFFSET :offset`,
     { type: QueryTypes.SELECT, replacements },
   );
   const [summary] = await db.sequelize.query<Raw>(
     `SELECT COUNT(*) AS n, SUM(m.reporting_amount) AS total FROM mrr_movements m
-     WHERE m.movement_date >= :from AND m.movement_date < :to ${typeFilter}`,
+     ${seg.sql ? 'JOIN customers c ON c.stripe_customer_id = m.stripe_customer_id' : ''}
+     WHERE m.movement_date >= :from AND m.movement_date < :to ${filter}`,
     { type: QueryTypes.SELECT, replacements },
   );
   return {
@@ -249,4 +268,32 @@ export async function listProductOptions(
     name: str(r.name),
     active: bool(r.active),
   }));
+}
+
+/**
+ * Trials that ended in [from, to) (a subscription canceled during its trial ends it then) and how
+ * many became paying: a positive invoice line (after discounts) of a paid, open or uncollectible
+ * invoice for a service period from the trial's end on, as the analytics engine counts MRR.
+ */
+export async function trialOutcomes(
+  db: Database,
+  from: Date,
+  to: Date,
+  segment?: SegmentFilter,
+): Promise<{ ended: number; converted: number }> {
+  const seg = segmentSql(db.dialect, segment);
+  const [r] = await db.sequelize.query<Raw>(
+    `SELECT COUNT(*) AS ended,
+       COALESCE(SUM(CASE WHEN (s.ended_at IS NULL OR s.ended_at > s.trial_end) AND EXISTS (
+         SELECT 1 FROM invoice_lines l JOIN invoices i ON i.stripe_invoice_id = l.stripe_invoice_id
+         WHERE l.stripe_subscription_id = s.stripe_subscription_id AND l.period_start >= s.trial_end
+           AND l.amount - COALESCE(l.discount_amount, 0) > 0 AND i.status IN ('paid', 'open', 'uncollectible')
+       ) THEN 1 ELSE 0 END), 0) AS converted
+     FROM customer_subscriptions s JOIN customers c ON c.stripe_customer_id = s.stripe_customer_id
+     WHERE s.trial_end IS NOT NULL AND c.deleted = 0${seg.sql}
+       AND COALESCE(CASE WHEN s.ended_at < s.trial_end THEN s.ended_at END, s.trial_end) >= :from
+       AND COALESCE(CASE WHEN s.ended_at < s.trial_end THEN s.ended_at END, s.trial_end) < :to`,
+    { type: QueryTypes.SELECT, replacements: { ...seg.replacements, from, to } },
+  );
+  return { ended: num(r?.ended), converted: num(r?.converted) };
 }

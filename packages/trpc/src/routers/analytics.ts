@@ -8,6 +8,7 @@ import {
   listMovements,
   signupsByBucket,
   statusBreakdown,
+  trialOutcomes,
 } from '@medpro/db';
 import {
   addDays,
@@ -24,7 +25,7 @@ import {
 } from '@medpro/metrics';
 import { z } from 'zod';
 import type { Context } from '../context.ts';
-import { DailySeries, periodFigures } from '../daily.ts';
+import { DailySeries, ltvAt, ltvWindowStart, periodFigures, segmentOf } from '../daily.ts';
 import { AppError } from '../errors.ts';
 import { maskerFor } from '../pii.ts';
 import { changeOf, type ResolvedRange, resolveRange } from '../range.ts';
@@ -33,13 +34,15 @@ import {
   day,
   granularity,
   limit,
+  metadataPair,
   minor,
   month,
   page,
   paginate,
   pagination,
-  rangeInput,
   ratio,
+  segmentedRangeInput,
+  segmentFields,
 } from '../schemas.ts';
 import { reportingCurrency } from '../settings.ts';
 import { router, viewerProcedure } from '../trpc.ts';
@@ -60,6 +63,10 @@ const overviewFigures = {
   churnRate: ratio.describe('Customers churned ÷ active customers at the start'),
   arpa: minor.nullable().describe('MRR ÷ active customers'),
   nrr: ratio.describe('Net revenue retention: 1 − net MRR churn'),
+  ltv: minor
+    .nullable()
+    .describe('ARPA ÷ average monthly customer churn of the 6 months to the end; null without churn'),
+  trialConversion: ratio.describe('Trials that ended in the period and became paying ÷ trials that ended'),
 };
 
 const bucket = {
@@ -107,12 +114,14 @@ const cohortRangeInput = z
   .object({
     from: month.optional().describe('First cohort month (default: 11 months before `to`)'),
     to: month.optional().describe('Last cohort month (default: this month)'),
+    ...segmentFields,
   })
+  .superRefine(metadataPair)
   .default({});
 
 export const analyticsRouter = router({
   overview: viewerProcedure
-    .input(rangeInput)
+    .input(segmentedRangeInput)
     .output(
       z.object({
         ...rangeOut,
@@ -129,14 +138,24 @@ export const analyticsRouter = router({
     )
     .query(async ({ ctx, input }) => {
       const r = resolveRange(input, ctx.now());
+      const segment = segmentOf(input);
       const thirtyFrom = addDays(r.to, -29);
       // Days compare as strings ('YYYY-MM-DD'); load whichever window starts first.
-      const loadFrom = [thirtyFrom, r.previousFrom].sort()[0]!;
-      const [series, [total = 0, previousTotal = 0]] = await Promise.all([
-        DailySeries.load(ctx, loadFrom, r.end),
-        countCustomersCreatedBefore(ctx.db, [startOfDay(r.end), startOfDay(r.from)]),
+      const loadFrom = [thirtyFrom, r.previousFrom, ltvWindowStart(r.from)].sort()[0]!;
+      // Trials count once they ended: never past now.
+      const trialsUntil = (end: Day) => new Date(Math.min(startOfDay(end).getTime(), ctx.now().getTime()));
+      const [series, [total = 0, previousTotal = 0], trials, previousTrials] = await Promise.all([
+        DailySeries.load(ctx, loadFrom, r.end, segment),
+        countCustomersCreatedBefore(ctx.db, [startOfDay(r.end), startOfDay(r.from)], segment),
+        trialOutcomes(ctx.db, startOfDay(r.from), trialsUntil(r.end), segment),
+        trialOutcomes(ctx.db, startOfDay(r.previousFrom), trialsUntil(r.from), segment),
       ]);
-      const figures = (from: Day, end: Day, totalCustomers: number) => {
+      const figures = (
+        from: Day,
+        end: Day,
+        totalCustomers: number,
+        t: { ended: number; converted: number },
+      ) => {
         const f = periodFigures(series, from, end);
         return {
           totalCustomers,
@@ -148,10 +167,12 @@ export const analyticsRouter = router({
           churnRate: f.churnRate,
           arpa: f.arpa,
           nrr: f.nrr,
+          ltv: ltvAt(series, end),
+          trialConversion: t.ended ? t.converted / t.ended : null,
         };
       };
-      const current = figures(r.from, r.end, total);
-      const previous = figures(r.previousFrom, r.from, previousTotal);
+      const current = figures(r.from, r.end, total, trials);
+      const previous = figures(r.previousFrom, r.from, previousTotal, previousTrials);
       const changes = Object.fromEntries(
         (Object.keys(overviewFigures) as (keyof typeof overviewFigures)[]).map((k) => [
           k,
@@ -172,7 +193,7 @@ export const analyticsRouter = router({
     }),
 
   growth: viewerProcedure
-    .input(rangeInput)
+    .input(segmentedRangeInput)
     .output(
       z.object({
         ...rangeOut,
@@ -192,10 +213,11 @@ export const analyticsRouter = router({
     )
     .query(async ({ ctx, input }) => {
       const r = resolveRange(input, ctx.now());
+      const segment = segmentOf(input);
       const [series, signups, [before = 0]] = await Promise.all([
-        DailySeries.load(ctx, r.from, r.end),
-        signupsByBucket(ctx.db, startOfDay(r.from), startOfDay(r.end), r.granularity),
-        countCustomersCreatedBefore(ctx.db, [startOfDay(r.from)]),
+        DailySeries.load(ctx, r.from, r.end, segment),
+        signupsByBucket(ctx.db, startOfDay(r.from), startOfDay(r.end), r.granularity, segment),
+        countCustomersCreatedBefore(ctx.db, [startOfDay(r.from)], segment),
       ]);
       let total = before;
       const points = buckets(r).map((b) => {
@@ -225,7 +247,7 @@ export const analyticsRouter = router({
     }),
 
   revenue: viewerProcedure
-    .input(rangeInput)
+    .input(segmentedRangeInput)
     .output(
       z.object({
         ...rangeOut,
@@ -257,7 +279,7 @@ export const analyticsRouter = router({
     )
     .query(async ({ ctx, input }) => {
       const r = resolveRange(input, ctx.now());
-      const series = await DailySeries.load(ctx, r.from, r.end);
+      const series = await DailySeries.load(ctx, r.from, r.end, segmentOf(input));
       const pick = (f: PeriodFigures) => ({
         mrrAtStart: f.mrrAtStart,
         mrr: f.mrr,
@@ -276,7 +298,7 @@ export const analyticsRouter = router({
     }),
 
   churn: viewerProcedure
-    .input(rangeInput)
+    .input(segmentedRangeInput)
     .output(
       z.object({
         ...rangeOut,
@@ -286,7 +308,7 @@ export const analyticsRouter = router({
     )
     .query(async ({ ctx, input }) => {
       const r = resolveRange(input, ctx.now());
-      const series = await DailySeries.load(ctx, r.from, r.end);
+      const series = await DailySeries.load(ctx, r.from, r.end, segmentOf(input));
       const pick = (f: PeriodFigures) => ({
         activeCustomersAtStart: f.activeAtStart,
         churnedCustomers: f.churnedCustomers,
@@ -346,7 +368,7 @@ export const analyticsRouter = router({
       if (addMonths(`${from}-01`, 60) <= `${to}-01`) {
         throw new AppError('BAD_REQUEST', 'Invalid range', { from: ['At most 60 cohorts at once'] });
       }
-      const rows = await cohortSpans(ctx.db, `${from}-01`, addMonths(`${to}-01`, 1));
+      const rows = await cohortSpans(ctx.db, `${from}-01`, addMonths(`${to}-01`, 1), segmentOf(input));
       const series: CustomerSeries[] = [];
       let excluded = 0;
       for (const c of rows) {
@@ -380,7 +402,7 @@ export const analyticsRouter = router({
     }),
 
   statusBreakdown: viewerProcedure
-    .input(z.object({}).strict().default({}))
+    .input(z.object(segmentFields).strict().superRefine(metadataPair).default({}))
     .output(
       z.object({
         currency: z.string(),
@@ -388,8 +410,8 @@ export const analyticsRouter = router({
         subscriptions: z.array(z.object({ status: z.string(), subscriptions: z.number().int() })),
       }),
     )
-    .query(async ({ ctx }) => {
-      const b = await statusBreakdown(ctx.db);
+    .query(async ({ ctx, input }) => {
+      const b = await statusBreakdown(ctx.db, segmentOf(input));
       return {
         currency: await reportingCurrency(ctx.db),
         customers: b.customers.map((c) => ({
@@ -411,7 +433,9 @@ export const analyticsRouter = router({
           to: day.optional(),
           page,
           limit: limit(50),
+          ...segmentFields,
         })
+        .superRefine(metadataPair)
         .default({ page: 1, limit: 50 }),
     )
     .output(
@@ -444,6 +468,7 @@ export const analyticsRouter = router({
         to: r.end,
         page: input.page,
         limit: input.limit,
+        segment: segmentOf(input),
       });
       const mask = maskerFor(ctx.principal);
       return {

@@ -4,8 +4,11 @@ import { useFormat } from '../format-context.tsx';
 
 export interface MetricCardProps {
   label: string;
-  value: number;
+  /** null when the figure is undefined (nothing to divide by): shown as a dash with `emptyText`. */
+  value: number | null;
   format: ValueFormat;
+  /** Why the value is missing, e.g. "Nenhum trial terminou no período". */
+  emptyText?: string;
   /** Change against the previous period as a ratio (0.05 = +5 %); null when there is nothing to compare. */
   change?: number | null;
   /** Whether a rise is good news (MRR) or bad news (churn). */
@@ -36,8 +39,9 @@ export function MetricCard(props: MetricCardProps) {
     <section className="mp-card" part="card">
       <p className="mp-card__label">{label}</p>
       <p className="mp-card__value" part="value">
-        {f.value(format, value)}
+        {value === null ? '—' : f.value(format, value)}
       </p>
+      {value === null && props.emptyText ? <p className="mp-card__note">{props.emptyText}</p> : null}
       <p className={`mp-change mp-change--${tone}`} part="change">
         {change === null ? (
           <span>—</span>
