@@ -82,9 +82,14 @@ export async function seedApiAccount(db: Awaited<ReturnType<typeof createTestDat
       metrics_updated_at: now,
     });
     const subId = `sub_${i}`;
+    // One in five started with a 14-day trial; a canceled one may have ended during it.
+    const trialEnd = i % 5 === 0 ? new Date(created.getTime() + 14 * 86_400_000) : null;
     subs.push({
       stripe_subscription_id: subId,
       stripe_customer_id: id,
+      trial_start: trialEnd ? created : null,
+      trial_end: trialEnd,
+      ended_at: trialEnd && status === 'canceled' ? new Date(created.getTime() + 7 * 86_400_000) : null,
       status: status === 'none' ? 'incomplete_expired' : status,
       currency: 'brl',
       cancel_at_period_end: false,

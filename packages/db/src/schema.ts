@@ -751,3 +751,8 @@ export const TABLES_V3: Record<string, TableDefinition> = {
     ],
   },
 };
+
+/** V14: the overview's trial conversion reads the trials that ended from a day on. */
+export const TABLE_INDEXES_V14: Record<string, { name: string; fields: string[] }[]> = {
+  customer_subscriptions: [{ name: 'idx_subscriptions_trial_end', fields: ['trial_end', 'ended_at'] }],
+};

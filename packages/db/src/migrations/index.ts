@@ -19,6 +19,7 @@ import {
   TABLE_INDEXES_V11,
   TABLE_INDEXES_V12,
   TABLE_INDEXES_V13,
+  TABLE_INDEXES_V14,
   TABLES_V1,
   TABLES_V2,
   TABLES_V3,
@@ -153,6 +154,7 @@ const MIGRATIONS = [
       await refreshCurrentPlans(sequelize, 'all');
     },
   },
+  indexMigration('0020-trial-end-index', TABLE_INDEXES_V14),
 ];
 
 async function addMissingColumns(

@@ -5,7 +5,7 @@
  */
 import { QueryTypes } from 'sequelize';
 import type { Database } from '../connection.ts';
-import { dateBucket, type Granularity } from '../dialect.ts';
+import { dateBucket, type Granularity, joinInOrder } from '../dialect.ts';
 import { type SegmentFilter, segmentSql } from './segments.ts';
 import { bool, day, num, parseJson, str } from './values.ts';
 
@@ -282,6 +282,8 @@ export async function trialOutcomes(
   segment?: SegmentFilter,
 ): Promise<{ ended: number; converted: number }> {
   const seg = segmentSql(db.dialect, segment);
+  // `trial_end >= from` holds for every trial that ended in the range (one canceled during its
+  // trial ended before trial_end): read from the trial_end index, then each one's customer.
   const [r] = await db.sequelize.query<Raw>(
     `SELECT COUNT(*) AS ended,
        COALESCE(SUM(CASE WHEN (s.ended_at IS NULL OR s.ended_at > s.trial_end) AND EXISTS (
@@ -289,8 +291,8 @@ export async function trialOutcomes(
          WHERE l.stripe_subscription_id = s.stripe_subscription_id AND l.period_start >= s.trial_end
            AND l.amount - COALESCE(l.discount_amount, 0) > 0 AND i.status IN ('paid', 'open', 'uncollectible')
        ) THEN 1 ELSE 0 END), 0) AS converted
-     FROM customer_subscriptions s JOIN customers c ON c.stripe_customer_id = s.stripe_customer_id
-     WHERE s.trial_end IS NOT NULL AND c.deleted = 0${seg.sql}
+     FROM customer_subscriptions s ${joinInOrder(db.dialect)} customers c ON c.stripe_customer_id = s.stripe_customer_id
+     WHERE s.trial_end >= :from AND c.deleted = 0${seg.sql}
        AND COALESCE(CASE WHEN s.ended_at < s.trial_end THEN s.ended_at END, s.trial_end) >= :from
        AND COALESCE(CASE WHEN s.ended_at < s.trial_end THEN s.ended_at END, s.trial_end) < :to`,
     { type: QueryTypes.SELECT, replacements: { ...seg.replacements, from, to } },
