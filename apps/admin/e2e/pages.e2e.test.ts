@@ -255,6 +255,20 @@ describe.runIf(chromiumAvailable())('admin pages on a synced simulator account',
       .evaluateAll((links) => links.map((a) => a.getAttribute('href')!.split('/').pop()!));
     const customers = await Promise.all(ids.map((id) => stack.caller('admin').customers.get({ id })));
     expect(customers.map((c) => c.customer.customerCurrency)).toEqual(ids.map(() => 'USD'));
+    // A product: its part of the MRR, the same figure as the API's (and the widget's).
+    const products = await stack.caller('admin').customers.products({});
+    const product = products[0]!;
+    await page.goto(`${stack.app.baseUrl}/analytics?range=365d&granularity=month`);
+    await page.getByLabel('Produto').selectOption(product.stripeProductId);
+    await page.getByRole('button', { name: 'Aplicar' }).click();
+    await page.getByText(`Segmento: produto ${product.name ?? product.stripeProductId}.`).waitFor();
+    const byProduct = await stack
+      .caller('admin')
+      .analytics.overview({ ...input, product: product.stripeProductId });
+    expect(byProduct.mrr).toBeGreaterThan(0);
+    await expect(mrrCard.textContent()).resolves.toBe(
+      formatValue({ kind: 'money', currency: byProduct.currency }, byProduct.mrr),
+    );
     // An invalid part is named and left out; the rest still applies.
     await page.goto(
       `${stack.app.baseUrl}/analytics?range=365d&granularity=month&currency=usd&country=Brasil`,

@@ -6,6 +6,7 @@
  * Tables written (semantics in docs/decisions/006-analytics-engine.md):
  * - customer_mrr_spans: one row per customer and constant-MRR stretch [start_date, end_date).
  * - mrr_movements: one row per customer and day their MRR changed (signed amounts).
+ * - product_mrr_movements: the same per customer and product (for product segments).
  * - customer_metrics: one row per customer and computation day (history rows are kept).
  * - customers.mrr … metrics_updated_at: the current figures, for the customer list.
  * - customer_current_plans: the products and prices each customer is on now (current-plans.ts).
@@ -411,6 +412,12 @@ export interface MovementOut {
   subscriptionIds: string[];
 }
 
+/** A movement of one customer's MRR in one product (product MRR: @medpro/metrics products.ts). */
+export interface ProductMovementOut extends MovementOut {
+  /** '' when the price names no product. */
+  productId: string;
+}
+
 export interface CustomerFiguresOut {
   customerId: string;
   currency: string | null;
@@ -433,6 +440,7 @@ export interface CustomerFiguresOut {
 export interface ChunkResults {
   spans: SpanOut[];
   movements: MovementOut[];
+  productMovements: ProductMovementOut[];
   figures: CustomerFiguresOut[];
 }
 
@@ -489,7 +497,7 @@ export async function writeChunkResults(
 ): Promise<void> {
   await inTransaction(async (transaction) => {
     const replacements = { ids: [...ids], metricDate };
-    for (const table of ['customer_mrr_spans', 'mrr_movements']) {
+    for (const table of ['customer_mrr_spans', 'mrr_movements', 'product_mrr_movements']) {
       await db.sequelize.query(`DELETE FROM ${table} WHERE stripe_customer_id IN (:ids)`, {
         replacements,
         transaction,
@@ -549,6 +557,33 @@ export async function writeChunkResults(
         m.reportingCurrency,
         JSON.stringify(m.subscriptionIds),
         now,
+      ]),
+      transaction,
+    );
+    await insertMany(
+      db,
+      'product_mrr_movements',
+      [
+        'movement_date',
+        'stripe_customer_id',
+        'stripe_product_id',
+        'movement_type',
+        'amount',
+        'currency',
+        'reporting_amount',
+        'reporting_currency',
+        'stripe_subscription_ids',
+      ],
+      results.productMovements.map((m) => [
+        m.day,
+        m.customerId,
+        m.productId,
+        m.type,
+        m.amount,
+        m.currency,
+        m.reportingAmount,
+        m.reportingCurrency,
+        JSON.stringify(m.subscriptionIds),
       ]),
       transaction,
     );

@@ -756,3 +756,35 @@ export const TABLES_V3: Record<string, TableDefinition> = {
 export const TABLE_INDEXES_V14: Record<string, { name: string; fields: string[] }[]> = {
   customer_subscriptions: [{ name: 'idx_subscriptions_trial_end', fields: ['trial_end', 'ended_at'] }],
 };
+
+/**
+ * V4: movements of each customer's MRR in each product (a subscription's MRR split across its
+ * items' products pro rata, @medpro/metrics products.ts), so account figures can be segmented by
+ * product: per day and product they add up to mrr_movements.
+ */
+export const TABLES_V4: Record<string, TableDefinition> = {
+  product_mrr_movements: {
+    attributes: {
+      id,
+      movement_date: { type: DATEONLY, allowNull: false },
+      stripe_customer_id: { type: STRING(255), allowNull: false },
+      stripe_product_id: { type: STRING(255), allowNull: false },
+      movement_type: { type: STRING(20), allowNull: false },
+      amount: { type: BIGINT, allowNull: false },
+      currency: { type: STRING(3), allowNull: false },
+      reporting_amount: { type: BIGINT, allowNull: false },
+      reporting_currency: { type: STRING(3), allowNull: false },
+      stripe_subscription_ids: { type: JSONTYPE, allowNull: true },
+    },
+    indexes: [
+      {
+        name: 'idx_product_movements_product',
+        fields: ['stripe_product_id', 'movement_date', 'movement_type', 'reporting_amount'],
+      },
+      {
+        name: 'idx_product_movements_customer',
+        fields: ['stripe_customer_id', 'stripe_product_id', 'movement_date'],
+      },
+    ],
+  },
+};

@@ -18,6 +18,7 @@ import {
   subscriptionMrr,
   subscriptionMrrState,
 } from './mrr.ts';
+import { type ProductShare, splitByProduct } from './products.ts';
 import { DEFAULT_METRIC_SETTINGS, type MetricSettings } from './settings.ts';
 
 export interface HistoryLine {
@@ -59,6 +60,24 @@ export interface SubscriptionHistory {
   subscriptionId: string;
   currency: string;
   spans: HistorySpan[];
+  /** The same history split by product (products.ts); each day's parts add up to `spans`. */
+  products: { productId: string; spans: HistorySpan[] }[];
+}
+
+/** Appends [day, end) at these amounts: extends the last span when equal, skips zero. */
+function extendSpans(
+  spans: HistorySpan[],
+  day: Day,
+  end: Day | null,
+  mrr: number,
+  mrrReporting: number,
+): void {
+  const last = spans[spans.length - 1];
+  if (last && last.end === day && last.mrr === mrr && last.mrrReporting === mrrReporting) {
+    last.end = end;
+  } else if (mrr > 0 || mrrReporting > 0) {
+    spans.push({ start: day, end, mrr, mrrReporting });
+  }
 }
 
 const DAY_MS = 86_400_000;
@@ -143,7 +162,11 @@ export function subscriptionHistory(
   // `unpaid` is evaluated as the live status it had before; the unpaid day ends it below.
   const status = sub.status === 'unpaid' ? 'active' : sub.status;
   const spans: HistorySpan[] = [];
-  const amounts = new Map<string, { currency: string; mrr: number; mrrReporting: number }>();
+  const productSpans = new Map<string, HistorySpan[]>();
+  const amounts = new Map<
+    string,
+    { currency: string; mrr: number; mrrReporting: number; products: ProductShare[] }
+  >();
   let currency =
     sub.currentItems[0]?.price.currency.toUpperCase() ?? lines[0]?.price.currency.toUpperCase() ?? '';
   for (let i = 0; i < sorted.length; i++) {
@@ -152,6 +175,7 @@ export function subscriptionHistory(
     const t = dayEndMs(day);
     let mrr = 0;
     let mrrReporting = 0;
+    let products: ProductShare[] = [];
     if (!(sub.unpaid_since && sub.unpaid_since <= day)) {
       const items: SubscriptionItemInput[] = [];
       let covered = false;
@@ -184,23 +208,37 @@ export function subscriptionHistory(
           let amount = amounts.get(key);
           if (!amount) {
             const r = subscriptionMrr(input, day, settings);
-            amount = { currency: r.currency, mrr: r.mrrMinor, mrrReporting: r.reportingMrrMinor };
+            amount = {
+              currency: r.currency,
+              mrr: r.mrrMinor,
+              mrrReporting: r.reportingMrrMinor,
+              products: splitByProduct(items, r.mrrMinor, r.reportingMrrMinor),
+            };
             amounts.set(key, amount);
           }
           currency = amount.currency;
           mrr = amount.mrr;
           mrrReporting = amount.mrrReporting;
+          products = amount.products;
         }
       }
     }
-    const last = spans[spans.length - 1];
-    if (last && last.end === day && last.mrr === mrr && last.mrrReporting === mrrReporting) {
-      last.end = end;
-    } else if (mrr > 0 || mrrReporting > 0) {
-      spans.push({ start: day, end, mrr, mrrReporting });
+    extendSpans(spans, day, end, mrr, mrrReporting);
+    for (const p of products) if (!productSpans.has(p.productId)) productSpans.set(p.productId, []);
+    for (const [productId, list] of productSpans) {
+      const share = products.find((p) => p.productId === productId);
+      extendSpans(list, day, end, share?.mrr ?? 0, share?.mrrReporting ?? 0);
     }
   }
-  return { subscriptionId: sub.id, currency, spans };
+  return {
+    subscriptionId: sub.id,
+    currency,
+    spans,
+    products: [...productSpans]
+      .filter(([, list]) => list.length > 0)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([productId, list]) => ({ productId, spans: list })),
+  };
 }
 
 export interface CustomerSpan extends HistorySpan {
@@ -208,7 +246,9 @@ export interface CustomerSpan extends HistorySpan {
 }
 
 /** Sums a customer's subscription histories into customer spans (MRR and reporting MRR), merged where equal. */
-export function customerSpans(histories: readonly SubscriptionHistory[]): CustomerSpan[] {
+export function customerSpans(
+  histories: readonly Pick<SubscriptionHistory, 'subscriptionId' | 'spans'>[],
+): CustomerSpan[] {
   const days = new Set<Day>();
   for (const h of histories) {
     for (const s of h.spans) {

@@ -47,6 +47,8 @@ export interface PriceTierInput {
 
 export interface PriceInput {
   id?: string;
+  /** Stripe product id (product MRR splits by it). */
+  product?: string | null;
   currency: string;
   /** Minor units. */
   unit_amount?: number | null;

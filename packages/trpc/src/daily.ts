@@ -29,12 +29,14 @@ import type { Context } from './context.ts';
 
 /** The segment fields of an analytics input (`segmentFields`) as a filter; undefined for the whole account. */
 export function segmentOf(input: {
+  product?: string | undefined;
   currency?: string | undefined;
   country?: string | undefined;
   metadataKey?: string | undefined;
   metadataValue?: string | undefined;
 }): SegmentFilter | undefined {
   const filter: SegmentFilter = {
+    ...(input.product ? { product: input.product } : {}),
     ...(input.currency ? { currency: input.currency } : {}),
     ...(input.country ? { country: input.country } : {}),
     ...(input.metadataKey && input.metadataValue

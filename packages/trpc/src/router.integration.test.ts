@@ -737,16 +737,14 @@ describe.each(dialects)('the router on %s', (dialect) => {
     for (const text of allResponses) for (const s of secrets) expect(text).not.toContain(s);
   });
 
-  it("sums a product's MRR from its subscriptions' items for the MRR widget", async () => {
-    const d = await call(ctxFor(env.seed.principals.embed), 'widgets.mrrSummary', {
-      product: 'prod_ai',
-      from: '2025-03-01',
-      to: '2025-03-31',
-      granularity: 'month',
-    });
-    // Ana's and Erase Me's AI add-on (4,900 each); the USD subscription is still trialing.
-    expect(d).toMatchObject({ product: 'prod_ai', mrr: 9800, previousMrr: 9800, excludedSubscriptions: 0 });
-    expect(d.series).toEqual([{ period: '2025-03-01', mrr: 9800 }]);
+  it("reads a product's MRR for the MRR widget from the engine's product movements, as the analytics do", async () => {
+    const range = { product: 'prod_ai', from: '2025-03-01', to: '2025-03-31', granularity: 'month' };
+    const d = await call(ctxFor(env.seed.principals.embed), 'widgets.mrrSummary', range);
+    // AI: cus_usd (54,321) since Jan 20 and cus_erase (4,900) since Feb 1; cus_ana's +4,900 on Mar 10.
+    expect(d).toMatchObject({ product: 'prod_ai', mrr: 64121, previousMrr: 59221 });
+    expect(d.series).toEqual([{ period: '2025-03-01', mrr: 64121 }]);
+    const overview = await call(ctxFor(env.seed.principals.viewer), 'analytics.overview', range);
+    expect(overview).toMatchObject({ mrr: 64121, previous: { mrr: 59221 } });
   });
 
   it('answers 404 for an unknown customer or product', async () => {
@@ -829,6 +827,32 @@ describe.each(dialects)('the router on %s', (dialect) => {
     expect(
       (await call(ctx, 'analytics.cohorts', { from: '2024-09', to: '2025-02', country: 'US' })).cohorts,
     ).toEqual([expect.objectContaining({ cohort: '2025-01', customers: 1 })]);
+    // A product segment: that product's part of each customer's MRR.
+    const clinic = { ...range, product: 'prod_clinic' };
+    expect((await call(ctx, 'analytics.revenue', clinic)).totals).toMatchObject({
+      contraction: 19800,
+      churn: 29900,
+      net: -49700,
+    });
+    expect(
+      await call(ctx, 'analytics.movements', {
+        from: '2025-01-01',
+        to: '2025-03-31',
+        product: 'prod_clinic',
+      }),
+    ).toMatchObject({
+      total: 2,
+      netAmount: -49700,
+    });
+    const ai = await call(ctx, 'analytics.overview', { ...range, product: 'prod_ai' });
+    // cus_ana's AI add-on makes her a new AI customer in March (an expansion of her MRR overall).
+    expect(ai).toMatchObject({ mrr: 64121, newCustomers: 3, totalCustomers: 3 });
+    expect(
+      (await call(ctx, 'analytics.cohorts', { from: '2024-09', to: '2025-02', product: 'prod_ai' })).cohorts,
+    ).toEqual([
+      expect.objectContaining({ cohort: '2025-01', customers: 1, startingMrr: 54321 }),
+      expect.objectContaining({ cohort: '2025-02', customers: 1, startingMrr: 4900 }),
+    ]);
     const nobody = await call(ctx, 'analytics.overview', { ...range, country: 'ZZ' });
     expect(nobody).toMatchObject({ mrr: 0, activeCustomers: 0, totalCustomers: 0, arpa: null, ltv: null });
   });
@@ -838,6 +862,7 @@ describe.each(dialects)('the router on %s', (dialect) => {
     for (const [input, field] of [
       [{ currency: 'reais' }, 'currency'],
       [{ country: 'BRA' }, 'country'],
+      [{ product: 'prod ai' }, 'product'],
       [{ metadataKey: 'crm' }, 'metadataValue'],
       [{ metadataValue: 'x' }, 'metadataKey'],
       [{ metadataKey: "crm') OR 1=1 --", metadataValue: 'x' }, 'metadataKey'],

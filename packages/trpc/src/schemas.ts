@@ -43,6 +43,13 @@ export function paginate(total: number, input: { page: number; limit: number }) 
   return { page: input.page, limit: input.limit, total, totalPages: Math.ceil(total / input.limit) };
 }
 
+export const productId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9_-]+$/, 'Not a Stripe product id (prod_…)');
+
 export const countryCode = z
   .string()
   .regex(/^[A-Za-z]{2}$/, 'Expected a 2-letter country code')
@@ -59,6 +66,9 @@ export const rangeInput = z.object(rangeFields).default({ granularity: 'day' });
 
 /** A customer segment for account analytics; every given condition must match. */
 export const segmentFields = {
+  product: productId
+    .optional()
+    .describe("Only this product's MRR (each subscription's MRR split across its items' products)"),
   currency: currencyCode.optional().describe('Only customers billed in this currency'),
   country: countryCode.optional().describe('Only customers with this billing country'),
   metadataKey: z

@@ -74,8 +74,14 @@ describe('parseAnalyticsSegment', () => {
   });
 
   it('reads currency, country and a metadata pair, upper-casing the codes', () => {
-    expect(seg('currency=brl&country=pt&meta_key=clinic_size&meta_value=6-10')).toEqual({
-      segment: { currency: 'BRL', country: 'PT', metadataKey: 'clinic_size', metadataValue: '6-10' },
+    expect(seg('product=prod_AI&currency=brl&country=pt&meta_key=clinic_size&meta_value=6-10')).toEqual({
+      segment: {
+        product: 'prod_AI',
+        currency: 'BRL',
+        country: 'PT',
+        metadataKey: 'clinic_size',
+        metadataValue: '6-10',
+      },
       problems: [],
     });
   });
@@ -94,7 +100,7 @@ describe('parseAnalyticsSegment', () => {
   });
 
   it('round-trips through segmentParams', () => {
-    const { segment } = seg('currency=usd&meta_key=k&meta_value=v');
+    const { segment } = seg('product=prod_x&currency=usd&meta_key=k&meta_value=v');
     expect(seg(new URLSearchParams(segmentParams(segment)).toString()).segment).toEqual(segment);
   });
 });

@@ -99,6 +99,7 @@ export function cohortMonths(to: string, months = 12): { from: string; to: strin
 
 /** A customer segment the figures are limited to; empty for the whole account. */
 export interface AnalyticsSegment {
+  product?: string;
   currency?: string;
   country?: string;
   metadataKey?: string;
@@ -106,6 +107,7 @@ export interface AnalyticsSegment {
 }
 
 const SEGMENT_FIELDS = [
+  { param: 'product', field: 'product', pattern: /^[A-Za-z0-9_-]{1,255}$/, problem: 'Produto desconhecido.' },
   {
     param: 'currency',
     field: 'currency',
@@ -145,8 +147,8 @@ export function parseAnalyticsSegment(params: URLSearchParams): {
   for (const { param, field, pattern, problem } of SEGMENT_FIELDS) {
     const value = params.get(param)?.trim();
     if (!value) continue;
-    if (pattern.test(value))
-      segment[field] = field === 'metadataKey' || field === 'metadataValue' ? value : value.toUpperCase();
+    const upper = field === 'currency' || field === 'country';
+    if (pattern.test(value)) segment[field] = upper ? value.toUpperCase() : value;
     else problems.push(problem);
   }
   if (Boolean(segment.metadataKey) !== Boolean(segment.metadataValue)) {
@@ -160,6 +162,7 @@ export function parseAnalyticsSegment(params: URLSearchParams): {
 /** The segment as URL parameters (for links that keep it, such as the drill-down). */
 export function segmentParams(segment: AnalyticsSegment): Record<string, string> {
   return {
+    ...(segment.product ? { product: segment.product } : {}),
     ...(segment.currency ? { currency: segment.currency } : {}),
     ...(segment.country ? { country: segment.country } : {}),
     ...(segment.metadataKey ? { meta_key: segment.metadataKey } : {}),

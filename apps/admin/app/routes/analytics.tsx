@@ -34,17 +34,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { segment, problems } = parseAnalyticsSegment(url.searchParams);
   const input = { from: range.from, to: range.to, granularity: range.granularity, ...segment };
   const caller = await callerFor(request);
-  const [overview, growth, revenue, status, cohorts] = await Promise.all([
+  const [overview, growth, revenue, status, cohorts, products] = await Promise.all([
     caller.analytics.overview(input),
     caller.analytics.growth(input),
     caller.analytics.revenue(input),
     caller.analytics.statusBreakdown(segment),
     caller.analytics.cohorts({ ...cohortMonths(range.to), ...segment }),
+    caller.customers.products({}),
   ]);
   const cohortMeasure = url.searchParams.get('cohort') === 'mrr' ? 'mrr' : 'customers';
   return {
     range: { ...range, problems: [...range.problems, ...problems] },
     segment,
+    products,
     overview,
     growth,
     revenue,
@@ -57,8 +59,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const COMPARED = 'vs. período anterior';
 
 export default function Analytics() {
-  const { range, segment, overview, growth, revenue, status, cohorts, cohortMeasure } =
+  const { range, segment, products, overview, growth, revenue, status, cohorts, cohortMeasure } =
     useLoaderData<typeof loader>();
+  const productName = (id: string) => products.find((p) => p.stripeProductId === id)?.name ?? id;
   const navigation = useNavigation();
   const [params] = useSearchParams();
   const currency = overview.currency;
@@ -106,6 +109,18 @@ export default function Analytics() {
           </div>
           <fieldset className="filters segment">
             <legend>Segmento</legend>
+            <div className="field">
+              <label htmlFor="product">Produto</label>
+              <select id="product" name="product" defaultValue={segment.product ?? ''}>
+                <option value="">Todos</option>
+                {products.map((p) => (
+                  <option key={p.stripeProductId} value={p.stripeProductId}>
+                    {p.name ?? p.stripeProductId}
+                    {p.active ? '' : ' (inativo)'}
+                  </option>
+                ))}
+              </select>
+            </div>
             <div className="field">
               <label htmlFor="currency">Moeda</label>
               <input
@@ -161,7 +176,12 @@ export default function Analytics() {
         {f.date(range.from)} a {f.date(range.to)} · valores em {currency.toUpperCase()}
         {overview.asOf ? ` · dados até ${f.date(overview.asOf)}` : ''}. As datas “De/Até” valem para o período
         “Personalizado”.
-        {segmentLabel(segment) ? <strong> Segmento: {segmentLabel(segment)}.</strong> : null}
+        {segmentLabel(segment, productName) ? (
+          <strong> Segmento: {segmentLabel(segment, productName)}.</strong>
+        ) : null}
+        {segment.product
+          ? ' O MRR de cada assinatura é repartido entre os produtos dos seus itens, na proporção dos preços de tabela.'
+          : ''}
       </p>
       {range.problems.length ? (
         <div className="notice error" role="status">
@@ -463,8 +483,9 @@ export function ErrorBoundary() {
 }
 
 /** The segment in words, or null for the whole account. */
-function segmentLabel(segment: AnalyticsSegment): string | null {
+function segmentLabel(segment: AnalyticsSegment, productName: (id: string) => string): string | null {
   const parts = [
+    segment.product ? `produto ${productName(segment.product)}` : null,
     segment.currency ? `moeda ${segment.currency}` : null,
     segment.country ? `país ${segment.country}` : null,
     segment.metadataKey ? `${segment.metadataKey} = “${segment.metadataValue}”` : null,

@@ -48,6 +48,12 @@ async function dump(t: TestDb): Promise<string> {
     `SELECT stripe_customer_id, mrr, mrr_reporting, subscription_status, active_subscription_count, lifetime_value,
             health_score, churn_risk_score, first_mrr_date FROM customers ORDER BY stripe_customer_id`,
   );
+  const productMovements = await rows(
+    t,
+    `SELECT movement_date, stripe_customer_id, stripe_product_id, movement_type, amount, currency, reporting_amount,
+            stripe_subscription_ids FROM product_mrr_movements
+     ORDER BY stripe_customer_id, stripe_product_id, movement_date, movement_type`,
+  );
   const plans = await rows(
     t,
     `SELECT c.stripe_customer_id, p.stripe_product_id, p.stripe_price_id
@@ -77,6 +83,7 @@ async function dump(t: TestDb): Promise<string> {
     metrics: norm(metrics),
     customers: norm(customers),
     plans: norm(plans),
+    productMovements: norm(productMovements),
   });
 }
 
@@ -208,7 +215,7 @@ describe.each(await testDialects())('analytics engine on %s', (dialect) => {
       expect(Number(current?.n)).toBe(previous.active);
     });
 
-    it('segments (metadata, currency) partition the account: their daily MRR and customers add up to it', async () => {
+    it('segments (metadata, currency, product) partition the account: their daily MRR (and customers) add up to it', async () => {
       const from = addDays(NOW, -200);
       const to = addDays(NOW, 1);
       const account = await rows(
@@ -251,8 +258,46 @@ describe.each(await testDialects())('analytics engine on %s', (dialect) => {
       for (const [i, size] of sizes.entries())
         expect(bySize[i]!.at(-1)?.mrr, size).toBe(expected.get(size) ?? 0);
       expect([...expected.values()].filter((v) => v > 0).length).toBeGreaterThan(1);
+      // Product segments partition the account's MRR too (each subscription split across its products).
+      const products = (
+        await rows(t, 'SELECT DISTINCT stripe_product_id AS p FROM product_mrr_movements')
+      ).map((r) => String(r.p));
+      expect(products.length).toBeGreaterThan(1);
+      const byProduct = await Promise.all(
+        products.map((product) => segmentDailySeries(t.db, { product }, from, to)),
+      );
+      account.forEach((r, i) => {
+        expect(
+          byProduct.reduce((a, p) => a + p[i]!.mrr, 0),
+          String(r.date),
+        ).toBe(Number(r.mrr));
+      });
       const none = await segmentDailySeries(t.db, { country: 'ZZ' }, from, to);
       expect(none.every((d) => d.mrr === 0 && d.activeCustomers === 0)).toBe(true);
+    });
+
+    it('splits every customer’s movements by product: per customer and day the parts add up exactly', async () => {
+      const sums = async (table: string) =>
+        new Map(
+          (
+            await rows(
+              t,
+              `SELECT stripe_customer_id AS c, movement_date AS d, SUM(amount) AS a, SUM(reporting_amount) AS r
+               FROM ${table} GROUP BY stripe_customer_id, movement_date`,
+            )
+          )
+            .filter((x) => Number(x.a) !== 0 || Number(x.r) !== 0)
+            .map((x) => [`${x.c}|${day(x.d)}`, `${Number(x.a)}|${Number(x.r)}`]),
+        );
+      const customers = await sums('mrr_movements');
+      expect(customers.size).toBeGreaterThan(100);
+      expect(await sums('product_mrr_movements')).toEqual(customers);
+      const [multi] = await rows(
+        t,
+        `SELECT COUNT(*) AS n FROM (SELECT stripe_customer_id FROM product_mrr_movements
+         GROUP BY stripe_customer_id HAVING COUNT(DISTINCT stripe_product_id) > 1) x`,
+      );
+      expect(Number(multi?.n)).toBeGreaterThan(5);
     });
 
     it('knows the products and prices each customer is on now, as the simulator has them', async () => {

@@ -95,6 +95,7 @@ export async function loadMetricSettings(
 function priceInput(p: EnginePrice): PriceInput {
   return {
     id: p.id,
+    product: p.productId,
     currency: p.currency,
     unit_amount: p.unitAmount,
     unit_amount_decimal: p.unitAmountDecimal,
@@ -180,11 +181,12 @@ export function computeChunk(
   const out: ChunkResults & { failures: CustomerFailure[] } = {
     spans: [],
     movements: [],
+    productMovements: [],
     figures: [],
     failures: [],
   };
   for (const customer of inputs.customers) {
-    const mine: ChunkResults = { spans: [], movements: [], figures: [] };
+    const mine: ChunkResults = { spans: [], movements: [], productMovements: [], figures: [] };
     try {
       const subs = subsByCustomer.get(customer.id) ?? [];
       const histories: SubscriptionHistory[] = [];
@@ -268,6 +270,30 @@ export function computeChunk(
           subscriptionIds: m.subscriptionIds,
         });
       }
+      // The same movements per product: each product's parts of the subscriptions, as a customer.
+      const byProduct = new Map<string, { subscriptionId: string; spans: SubscriptionHistory['spans'] }[]>();
+      for (const h of histories) {
+        for (const p of h.products) {
+          const list = byProduct.get(p.productId) ?? [];
+          list.push({ subscriptionId: h.subscriptionId, spans: p.spans });
+          byProduct.set(p.productId, list);
+        }
+      }
+      for (const [productId, parts] of byProduct) {
+        for (const m of customerMovements(customerSpans(parts))) {
+          mine.productMovements.push({
+            customerId: customer.id,
+            productId,
+            day: m.day,
+            type: m.type,
+            amount: m.amount,
+            currency,
+            reportingAmount: m.reportingAmount,
+            reportingCurrency: settings.reportingCurrency,
+            subscriptionIds: m.subscriptionIds,
+          });
+        }
+      }
       const computation: CustomerComputation = { histories, spans, movements };
       const data: CustomerData = {
         subscriptions: subs,
@@ -290,6 +316,7 @@ export function computeChunk(
     }
     out.spans.push(...mine.spans);
     out.movements.push(...mine.movements);
+    out.productMovements.push(...mine.productMovements);
     out.figures.push(...mine.figures);
   }
   return out;

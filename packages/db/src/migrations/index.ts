@@ -23,6 +23,7 @@ import {
   TABLES_V1,
   TABLES_V2,
   TABLES_V3,
+  TABLES_V4,
   type TableDefinition,
 } from '../schema.ts';
 import { PLAN_DDL_MYSQL, PLAN_DDL_SQLITE } from './plan-ddl.ts';
@@ -151,10 +152,20 @@ const MIGRATIONS = [
     name: '0019-customer-current-plans',
     async up({ context: { sequelize, queryInterface } }: { context: MigrationContext }) {
       await createMissingTables(queryInterface, TABLES_V3);
+      if (sequelize.getDialect() === 'mysql') await binaryStripeIdColumns(sequelize);
       await refreshCurrentPlans(sequelize, 'all');
     },
   },
   indexMigration('0020-trial-end-index', TABLE_INDEXES_V14),
+  {
+    // The engine fills it: forgetting the last rebuild's stamp makes the worker rebuild.
+    name: '0021-product-mrr-movements',
+    async up({ context: { sequelize, queryInterface } }: { context: MigrationContext }) {
+      await createMissingTables(queryInterface, TABLES_V4);
+      if (sequelize.getDialect() === 'mysql') await binaryStripeIdColumns(sequelize);
+      await sequelize.query("DELETE FROM settings WHERE `key` = 'metric_settings_computed'");
+    },
+  },
 ];
 
 async function addMissingColumns(

@@ -6,7 +6,7 @@
 import { QueryTypes } from 'sequelize';
 import type { Database } from '../connection.ts';
 import { dateBucket, type Granularity, joinInOrder } from '../dialect.ts';
-import { type SegmentFilter, segmentSql } from './segments.ts';
+import { movementTable, type SegmentFilter, segmentSql } from './segments.ts';
 import { bool, day, num, parseJson, str } from './values.ts';
 
 type Raw = Record<string, unknown>;
@@ -120,13 +120,17 @@ export interface CustomerSpans {
   spans: [start: string, end: string | null, mrrReporting: number][];
 }
 
-/** MRR spans (reporting currency) of the customers whose first MRR day is in [from, to). */
+/**
+ * MRR spans (reporting currency) of the customers whose first MRR day is in [from, to); of a
+ * product segment, their spans in the product (summed from its movements) and first MRR in it.
+ */
 export async function cohortSpans(
   db: Database,
   from: string,
   to: string,
   segment?: SegmentFilter,
 ): Promise<CustomerSpans[]> {
+  if (segment?.product) return productCohortSpans(db, from, to, segment);
   const seg = segmentSql(db.dialect, segment);
   const rows = await db.sequelize.query<Raw>(
     `SELECT s.stripe_customer_id, s.start_date, s.end_date, s.mrr_reporting
@@ -148,6 +152,42 @@ export async function cohortSpans(
   return [...byCustomer.values()];
 }
 
+async function productCohortSpans(
+  db: Database,
+  from: string,
+  to: string,
+  segment: SegmentFilter,
+): Promise<CustomerSpans[]> {
+  const seg = segmentSql(db.dialect, segment, 'movements');
+  const rows = await db.sequelize.query<Raw>(
+    `SELECT m.stripe_customer_id, m.movement_date, SUM(m.reporting_amount) AS amount
+     FROM product_mrr_movements m JOIN customers c ON c.stripe_customer_id = m.stripe_customer_id
+     WHERE c.deleted = 0${seg.sql}
+     GROUP BY m.stripe_customer_id, m.movement_date ORDER BY m.stripe_customer_id, m.movement_date`,
+    { type: QueryTypes.SELECT, replacements: seg.replacements },
+  );
+  const out: CustomerSpans[] = [];
+  let current = null as CustomerSpans | null;
+  let level = 0;
+  for (const r of rows) {
+    const id = String(r.stripe_customer_id);
+    const date = day(r.movement_date)!;
+    if (current?.customerId !== id) {
+      current = { customerId: id, spans: [] };
+      out.push(current);
+      level = 0;
+    }
+    const open = current.spans[current.spans.length - 1];
+    if (open && open[1] === null) open[1] = date;
+    level += num(r.amount);
+    if (level !== 0) current.spans.push([date, null, level]);
+  }
+  return out.filter((c) => {
+    const first = c.spans[0]?.[0];
+    return first !== undefined && first >= from && first < to;
+  });
+}
+
 export interface StatusBreakdown {
   customers: { status: string; customers: number; mrrReporting: number }[];
   subscriptions: { status: string; subscriptions: number }[];
@@ -161,11 +201,12 @@ export async function statusBreakdown(db: Database, segment?: SegmentFilter): Pr
      FROM customers c WHERE c.deleted = 0${seg.sql} GROUP BY c.subscription_status ORDER BY COUNT(*) DESC`,
     { type: QueryTypes.SELECT, replacements: seg.replacements },
   );
+  const subSeg = segmentSql(db.dialect, segment, 'subscriptions');
   const subscriptions = await db.sequelize.query<Raw>(
     `SELECT COALESCE(s.status, 'unknown') AS status, COUNT(*) AS n FROM customer_subscriptions s
-     ${seg.sql ? `JOIN customers c ON c.stripe_customer_id = s.stripe_customer_id WHERE 1 = 1${seg.sql}` : ''}
+     ${subSeg.sql ? `JOIN customers c ON c.stripe_customer_id = s.stripe_customer_id WHERE 1 = 1${subSeg.sql}` : ''}
      GROUP BY COALESCE(s.status, 'unknown') ORDER BY COUNT(*) DESC`,
-    { type: QueryTypes.SELECT, replacements: seg.replacements },
+    { type: QueryTypes.SELECT, replacements: subSeg.replacements },
   );
   return {
     customers: customers.map((r) => ({
@@ -197,7 +238,8 @@ export async function listMovements(
   db: Database,
   q: { types?: string[]; from: string; to: string; page: number; limit: number; segment?: SegmentFilter },
 ): Promise<{ items: MovementRecord[]; total: number; reportingTotal: number }> {
-  const seg = segmentSql(db.dialect, q.segment, 'm.currency');
+  const seg = segmentSql(db.dialect, q.segment, 'movements');
+  const table = movementTable(q.segment);
   const filter = `${q.types?.length ? 'AND m.movement_type IN (:types)' : ''}${seg.sql}`;
   const replacements = {
     ...seg.replacements,
@@ -208,14 +250,14 @@ export async function listMovements(
     offset: (q.page - 1) * q.limit,
   };
   const rows = await db.sequelize.query<Raw>(
-    `SELECT m.*, c.name AS customer_name, c.email AS customer_email FROM mrr_movements m
+    `SELECT m.*, c.name AS customer_name, c.email AS customer_email FROM ${table} m
      LEFT JOIN customers c ON c.stripe_customer_id = m.stripe_customer_id
      WHERE m.movement_date >= :from AND m.movement_date < :to ${filter}
      ORDER BY m.movement_date DESC, ABS(m.reporting_amount) DESC, m.id DESC LIMIT :limit OFFSET :offset`,
     { type: QueryTypes.SELECT, replacements },
   );
   const [summary] = await db.sequelize.query<Raw>(
-    `SELECT COUNT(*) AS n, SUM(m.reporting_amount) AS total FROM mrr_movements m
+    `SELECT COUNT(*) AS n, SUM(m.reporting_amount) AS total FROM ${table} m
      ${seg.sql ? 'JOIN customers c ON c.stripe_customer_id = m.stripe_customer_id' : ''}
      WHERE m.movement_date >= :from AND m.movement_date < :to ${filter}`,
     { type: QueryTypes.SELECT, replacements },
@@ -281,7 +323,7 @@ export async function trialOutcomes(
   to: Date,
   segment?: SegmentFilter,
 ): Promise<{ ended: number; converted: number }> {
-  const seg = segmentSql(db.dialect, segment);
+  const seg = segmentSql(db.dialect, segment, 'subscriptions');
   // `trial_end >= from` holds for every trial that ended in the range (one canceled during its
   // trial ended before trial_end): read from the trial_end index, then each one's customer.
   const [r] = await db.sequelize.query<Raw>(

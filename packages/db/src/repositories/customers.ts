@@ -409,21 +409,6 @@ export async function listCustomerSubscriptions(
   return withItems(db, subs);
 }
 
-/** Every subscription (ended ones too) that has or had an item of the product. */
-export async function listProductSubscriptions(
-  db: Database,
-  productId: string,
-): Promise<SubscriptionRecord[]> {
-  const subs = await db.sequelize.query<Raw>(
-    `SELECT s.* FROM customer_subscriptions s WHERE s.stripe_product_id = :product
-     OR EXISTS (SELECT 1 FROM subscription_items i
-       WHERE i.stripe_subscription_id = s.stripe_subscription_id AND i.stripe_product_id = :product)
-     ORDER BY s.id`,
-    { type: QueryTypes.SELECT, replacements: { product: productId } },
-  );
-  return withItems(db, subs);
-}
-
 async function withItems(db: Database, subs: Raw[]): Promise<SubscriptionRecord[]> {
   if (!subs.length) return [];
   const items = await inChunks(

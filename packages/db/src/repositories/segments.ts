@@ -1,7 +1,11 @@
 /**
- * Customer segments for account analytics: the customers of one currency, billing country or
- * metadata value. Every segmented read filters its customers `c` through `segmentSql`, so the
- * figures, the signups, the cohorts and the drill-down agree on who is in.
+ * Segments for account analytics: one product's MRR, and the customers of one currency, billing
+ * country or metadata value. Every segmented read goes through `segmentSql`, so the figures,
+ * signups, cohorts, statuses and the drill-down agree on what is in.
+ *
+ * A product segment reads each customer's part of the product (product_mrr_movements: a
+ * subscription's MRR split across its items' products); its customers are those who ever had MRR
+ * in it, and its trials those of subscriptions with an item of it.
  */
 import { QueryTypes } from 'sequelize';
 import type { Database } from '../connection.ts';
@@ -12,6 +16,8 @@ type Raw = Record<string, unknown>;
 
 /** Which customers a segment holds; every given condition must match. */
 export interface SegmentFilter {
+  /** Stripe product id: that product's MRR only. */
+  product?: string;
   /** The customer's currency (ISO code, any case). */
   currency?: string;
   /** Billing address country (ISO 3166-1 alpha-2, any case). */
@@ -21,22 +27,42 @@ export interface SegmentFilter {
 }
 
 export function isSegmented(filter: SegmentFilter | undefined): filter is SegmentFilter {
-  return Boolean(filter && (filter.currency || filter.country || filter.metadata));
+  return Boolean(filter && (filter.product || filter.currency || filter.country || filter.metadata));
+}
+
+/** The movements a segment sums: the product's part of them for a product segment. */
+export function movementTable(filter: SegmentFilter | undefined): string {
+  return filter?.product ? 'product_mrr_movements' : 'mrr_movements';
 }
 
 /**
- * ` AND …` conditions on customers `c` (empty for no segment). `currencyColumn` names where the
- * currency is read: movements carry the customer's currency even where Stripe's customer has none.
+ * ` AND …` conditions (empty for no segment) on customers `c`, joined by what the read is about:
+ * - `customers`: customers alone;
+ * - `movements`: movements `m` read from `movementTable(filter)` (they carry the customer's own
+ *   currency, which Stripe's customer object leaves empty once deleted);
+ * - `subscriptions`: subscriptions `s`, which a product segment holds when one of their items is of it.
  */
 export function segmentSql(
   dialect: Dialect,
   filter: SegmentFilter | undefined,
-  currencyColumn = 'c.currency',
+  on: 'customers' | 'movements' | 'subscriptions' = 'customers',
 ): { sql: string; replacements: Record<string, string> } {
   const where: string[] = [];
   const replacements: Record<string, string> = {};
+  if (filter?.product) {
+    replacements.segmentProduct = filter.product;
+    where.push(
+      on === 'movements'
+        ? 'm.stripe_product_id = :segmentProduct'
+        : on === 'subscriptions'
+          ? `(s.stripe_product_id = :segmentProduct OR EXISTS (SELECT 1 FROM subscription_items si
+               WHERE si.stripe_subscription_id = s.stripe_subscription_id AND si.stripe_product_id = :segmentProduct))`
+          : `EXISTS (SELECT 1 FROM product_mrr_movements pm
+               WHERE pm.stripe_customer_id = c.stripe_customer_id AND pm.stripe_product_id = :segmentProduct)`,
+    );
+  }
   if (filter?.currency) {
-    where.push(`UPPER(${currencyColumn}) = :segmentCurrency`);
+    where.push(`UPPER(${on === 'movements' ? 'm' : 'c'}.currency) = :segmentCurrency`);
     replacements.segmentCurrency = filter.currency.toUpperCase();
   }
   if (filter?.country) {
@@ -68,7 +94,8 @@ export interface SegmentDay {
 }
 
 /**
- * Daily MRR, active customers and movements of a segment for the days [from, to), from the
+ * Daily MRR, active customers and movements of a segment for the days [from, to) (a product
+ * segment's active customers: those with MRR in the product), from the
  * engine's movements (levels at `from` summed in SQL, then one sweep), so it scales with the
  * number of days, not customers. The account-wide figures are in customer_analytics_daily.
  */
@@ -78,9 +105,9 @@ export async function segmentDailySeries(
   from: string,
   to: string,
 ): Promise<SegmentDay[]> {
-  const segment = segmentSql(db.dialect, filter, 'm.currency');
+  const segment = segmentSql(db.dialect, filter, 'movements');
   const replacements = { ...segment.replacements, from, to };
-  const base = `FROM mrr_movements m JOIN customers c ON c.stripe_customer_id = m.stripe_customer_id WHERE 1 = 1${segment.sql}`;
+  const base = `FROM ${movementTable(filter)} m JOIN customers c ON c.stripe_customer_id = m.stripe_customer_id WHERE 1 = 1${segment.sql}`;
   const [[levels], rows] = await Promise.all([
     db.sequelize.query<Raw>(
       `SELECT COALESCE(SUM(m.reporting_amount), 0) AS mrr,

@@ -2,117 +2,16 @@
  * The small read models behind the embeddable widgets. Embed tokens may call these and
  * nothing else; contact data is masked for them as for viewers.
  */
-import {
-  getCustomer,
-  getProduct,
-  latestCustomerMetrics,
-  listCustomers,
-  listProductSubscriptions,
-} from '@medpro/db';
-import {
-  addDays,
-  type Day,
-  healthBand,
-  type Interval,
-  type MetricSettings,
-  type MrrSpan,
-  mrrOnDay,
-  periodBuckets,
-  type SubscriptionInput,
-  type SubscriptionStatus,
-  subscriptionMrrSpans,
-  sumSpans,
-  toDay,
-} from '@medpro/metrics';
+import { getCustomer, getProduct, latestCustomerMetrics, listCustomers } from '@medpro/db';
+import { addDays, type Day, healthBand, periodBuckets } from '@medpro/metrics';
 import { z } from 'zod';
-import type { Context } from '../context.ts';
 import { DailySeries } from '../daily.ts';
 import { AppError } from '../errors.ts';
 import { maskerFor } from '../pii.ts';
 import { changeOf, type ResolvedRange, resolveRange } from '../range.ts';
-import { change, day, granularity, minor, stripeCustomerId } from '../schemas.ts';
-import { readStoredSettings, reportingCurrency } from '../settings.ts';
+import { change, day, granularity, minor, productId, stripeCustomerId } from '../schemas.ts';
+import { reportingCurrency } from '../settings.ts';
 import { router, widgetProcedure } from '../trpc.ts';
-
-const productId = z
-  .string()
-  .trim()
-  .min(1)
-  .max(255)
-  .regex(/^[A-Za-z0-9_-]+$/, 'Not a Stripe product id (prod_…)');
-
-const STATUSES = new Set<SubscriptionStatus>([
-  'active',
-  'past_due',
-  'trialing',
-  'incomplete',
-  'incomplete_expired',
-  'paused',
-  'canceled',
-  'unpaid',
-]);
-const INTERVALS = new Set<Interval>(['day', 'week', 'month', 'year']);
-
-const dayOf = (d: Date | null) => (d ? toDay(d) : null);
-
-/**
- * A product's MRR over [from, end), summed from its subscriptions' items of that product with
- * @medpro/metrics (list prices: discounts are applied per subscription, not per product).
- */
-async function productMrrSpans(
-  ctx: Context,
-  product: string,
-  from: Day,
-  end: Day,
-  settings: MetricSettings,
-): Promise<{ spans: MrrSpan[]; excluded: number }> {
-  const subs = await listProductSubscriptions(ctx.db, product);
-  const series: MrrSpan[][] = [];
-  let excluded = 0;
-  for (const s of subs) {
-    const items = s.items.filter((i) => i.stripeProductId === product && i.price);
-    const status = s.status as SubscriptionStatus;
-    if (!items.length || !STATUSES.has(status)) continue;
-    try {
-      const input: SubscriptionInput = {
-        id: s.stripeSubscriptionId,
-        status,
-        items: items.map((i) => {
-          const p = i.price!;
-          if (!p.interval || !INTERVALS.has(p.interval as Interval)) throw new Error('not recurring');
-          return {
-            quantity: i.quantity,
-            price: {
-              currency: p.currency,
-              unit_amount: p.unitAmount,
-              unit_amount_decimal: p.unitAmountDecimal,
-              interval: p.interval as Interval,
-              interval_count: p.intervalCount ?? 1,
-              usage_type: p.usageType === 'metered' ? 'metered' : 'licensed',
-              billing_scheme: p.billingScheme === 'tiered' ? 'tiered' : 'per_unit',
-              tiers_mode:
-                p.tiersMode === 'graduated' ? 'graduated' : p.tiersMode === 'volume' ? 'volume' : null,
-              tiers: Array.isArray(p.tiers) ? p.tiers : null,
-            },
-          };
-        }),
-        start_date: dayOf(s.startDate ?? s.createdAt),
-        ended_at: dayOf(s.endedAt),
-        trial_end: dayOf(s.trialEnd),
-        cancel_at_period_end: s.cancelAtPeriodEnd,
-        cancel_at: dayOf(s.cancelAt),
-        canceled_at: dayOf(s.canceledAt),
-        current_period_start: dayOf(s.currentPeriodStart),
-        current_period_end: dayOf(s.currentPeriodEnd),
-      };
-      series.push(subscriptionMrrSpans(input, from, end, settings));
-    } catch {
-      // A price without a rate for its currency, or a malformed one: counted, not fatal.
-      excluded++;
-    }
-  }
-  return { spans: sumSpans(series), excluded };
-}
 
 function sparkline(r: ResolvedRange, valueAt: (d: Day) => number) {
   return periodBuckets(r.from, r.end, r.granularity).map((b) => ({
@@ -129,7 +28,9 @@ export const widgetsRouter = router({
           from: day.optional(),
           to: day.optional(),
           granularity: granularity.default('day'),
-          product: productId.optional().describe('Only this product’s MRR (list prices)'),
+          product: productId
+            .optional()
+            .describe("Only this product's MRR (each subscription's MRR split across its items' products)"),
         })
         .default({ granularity: 'day' }),
     )
@@ -146,36 +47,19 @@ export const widgetsRouter = router({
         series: z
           .array(z.object({ period: z.string(), mrr: minor }))
           .describe('MRR at the end of each bucket'),
-        excludedSubscriptions: z
-          .number()
-          .int()
-          .describe('Product only: subscriptions left out (no exchange rate, malformed price)'),
       }),
     )
     .query(async ({ ctx, input }) => {
       const r = resolveRange(input, ctx.now());
-      if (input.product) {
-        if (!(await getProduct(ctx.db, input.product))) {
-          throw new AppError('NOT_FOUND', `No product ${input.product}`);
-        }
-        const settings = (await readStoredSettings(ctx.db)).metrics;
-        const { spans, excluded } = await productMrrSpans(ctx, input.product, r.previousTo, r.end, settings);
-        const mrr = mrrOnDay(spans, r.to);
-        const previousMrr = mrrOnDay(spans, r.previousTo);
-        return {
-          from: r.from,
-          to: r.to,
-          granularity: r.granularity,
-          currency: settings.reportingCurrency,
-          product: input.product,
-          mrr,
-          previousMrr,
-          change: changeOf(mrr, previousMrr),
-          series: sparkline(r, (d) => mrrOnDay(spans, d)),
-          excludedSubscriptions: excluded,
-        };
+      if (input.product && !(await getProduct(ctx.db, input.product))) {
+        throw new AppError('NOT_FOUND', `No product ${input.product}`);
       }
-      const series = await DailySeries.load(ctx, r.from, r.end);
+      const series = await DailySeries.load(
+        ctx,
+        r.from,
+        r.end,
+        input.product ? { product: input.product } : undefined,
+      );
       const mrr = series.at(r.to)?.mrr ?? 0;
       const previousMrr = series.at(r.previousTo)?.mrr ?? 0;
       return {
@@ -183,12 +67,11 @@ export const widgetsRouter = router({
         to: r.to,
         granularity: r.granularity,
         currency: series.currency() ?? (await reportingCurrency(ctx.db)),
-        product: null,
+        product: input.product ?? null,
         mrr,
         previousMrr,
         change: changeOf(mrr, previousMrr),
         series: sparkline(r, (d) => series.at(d)?.mrr ?? 0),
-        excludedSubscriptions: 0,
       };
     }),
 

@@ -395,13 +395,35 @@ export async function seedAccount(db: Database): Promise<SeededAccount> {
       source_id: 'evt_erase_1',
     },
   ]);
-  await m.MrrMovement.bulkCreate([
-    movement('2025-03-10', 'cus_ana', 'expansion', 4900),
-    movement('2025-03-12', 'cus_joao', 'contraction', -19800),
-    movement('2025-02-05', 'cus_gone', 'churn', -29900),
-    movement('2025-01-20', 'cus_usd', 'new', 54321, 'USD', 10000),
-    movement('2025-02-01', 'cus_erase', 'new', 4900),
-  ]);
+  // Every customer's MRR history as movements, and the same by product as the engine splits them
+  // (a customer's first MRR in a product is new in that product).
+  const movements: [string, string, string, number, string, string?, number?][] = [
+    ['2024-10-01', 'cus_ana', 'new', 29900, 'prod_clinic'],
+    ['2025-03-10', 'cus_ana', 'expansion', 4900, 'prod_ai'],
+    ['2024-10-15', 'cus_clinic', 'new', 29900, 'prod_clinic'],
+    ['2024-11-01', 'cus_joao', 'new', 29700, 'prod_clinic'],
+    ['2025-03-12', 'cus_joao', 'contraction', -19800, 'prod_clinic'],
+    ['2024-11-05', 'cus_gone', 'new', 29900, 'prod_clinic'],
+    ['2025-02-05', 'cus_gone', 'churn', -29900, 'prod_clinic'],
+    ['2025-01-20', 'cus_usd', 'new', 54321, 'prod_ai', 'USD', 10000],
+    ['2025-02-01', 'cus_erase', 'new', 4900, 'prod_ai'],
+  ];
+  await m.MrrMovement.bulkCreate(
+    movements.map(([date, customer, type, reporting, , currency, amount]) =>
+      movement(date, customer, type, reporting, currency, amount),
+    ),
+  );
+  await db.sequelize.getQueryInterface().bulkInsert(
+    'product_mrr_movements',
+    movements.map(([date, customer, type, reporting, product, currency, amount]) => {
+      const m = movement(date, customer, type === 'expansion' ? 'new' : type, reporting, currency, amount);
+      return {
+        ...m,
+        stripe_product_id: product,
+        stripe_subscription_ids: JSON.stringify(m.stripe_subscription_ids),
+      };
+    }),
+  );
   await m.CustomerAnalyticsDaily.bulkCreate(Array.from({ length: DAILY_DAYS }, (_, i) => dailyRow(i)));
   await m.SyncRun.bulkCreate([
     {

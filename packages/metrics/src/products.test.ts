@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { type HistoryLine, subscriptionHistory } from './history.ts';
+import type { PriceInput } from './mrr.ts';
+import { allocate, splitByProduct } from './products.ts';
+import { rat } from './rational.ts';
+import { DEFAULT_METRIC_SETTINGS } from './settings.ts';
+
+describe('allocate', () => {
+  it('splits 100 by 1:1:1 into 34 + 33 + 33 (the remainder to the first of equal remainders)', () => {
+    expect(allocate(100, [rat(1), rat(1), rat(1)])).toEqual([34, 33, 33]);
+  });
+
+  it('splits 1,000 by 5,000 : 3,000 into 625 + 375 (exact shares stay exact)', () => {
+    expect(allocate(1000, [rat(5000), rat(3000)])).toEqual([625, 375]);
+  });
+
+  it('gives the leftover unit to the largest remainder: 10 by 0.55 : 0.45 → 6 + 4', () => {
+    expect(allocate(10, [rat(55, 100), rat(45, 100)])).toEqual([6, 4]);
+  });
+
+  it('always adds up to the total, whatever the weights', () => {
+    const weights = [rat(7, 3), rat(11, 13), rat(0), rat(5, 17), rat(1, 1000)];
+    for (const total of [0, 1, 2, 99, 12_345, 999_999]) {
+      const parts = allocate(total, weights);
+      expect(parts.reduce((a, b) => a + b, 0)).toBe(total);
+      expect(parts[2]).toBe(0);
+    }
+  });
+
+  it('gives everything to the first part when no weight is positive', () => {
+    expect(allocate(500, [rat(0), rat(0)])).toEqual([500, 0]);
+    expect(allocate(5, [])).toEqual([]);
+  });
+});
+
+const clinic: PriceInput = {
+  id: 'clinic',
+  product: 'prod_clinic',
+  currency: 'brl',
+  unit_amount: 20_000,
+  interval: 'month',
+};
+const ai: PriceInput = {
+  id: 'ai',
+  product: 'prod_ai',
+  currency: 'brl',
+  unit_amount: 10_000,
+  interval: 'month',
+};
+const aiYearly: PriceInput = {
+  id: 'ai_y',
+  product: 'prod_ai',
+  currency: 'brl',
+  unit_amount: 120_000,
+  interval: 'year',
+};
+
+describe('splitByProduct', () => {
+  it('splits R$ 270 (R$ 300 less 10 %) of clinic R$ 200 + AI R$ 100 into R$ 180 + R$ 90', () => {
+    expect(
+      splitByProduct(
+        [
+          { price: clinic, quantity: 1 },
+          { price: ai, quantity: 1 },
+        ],
+        27_000,
+        5_400,
+      ),
+    ).toEqual([
+      { productId: 'prod_ai', mrr: 9_000, mrrReporting: 1_800 },
+      { productId: 'prod_clinic', mrr: 18_000, mrrReporting: 3_600 },
+    ]);
+  });
+
+  it('adds up the items of one product (monthly R$ 100 + yearly R$ 1,200 → R$ 200 of AI) and skips metered ones', () => {
+    const metered: PriceInput = { ...clinic, id: 'usage', usage_type: 'metered' };
+    expect(
+      splitByProduct(
+        [
+          { price: ai, quantity: 1 },
+          { price: aiYearly, quantity: 1 },
+          { price: metered, quantity: 40 },
+        ],
+        20_000,
+        20_000,
+      ),
+    ).toEqual([
+      { productId: 'prod_ai', mrr: 20_000, mrrReporting: 20_000 },
+      { productId: 'prod_clinic', mrr: 0, mrrReporting: 0 },
+    ]);
+  });
+
+  it('files a price without a product under ""', () => {
+    expect(splitByProduct([{ price: { ...ai, product: null }, quantity: 2 }], 20_000, 20_000)).toEqual([
+      { productId: '', mrr: 20_000, mrrReporting: 20_000 },
+    ]);
+  });
+});
+
+describe('subscriptionHistory by product', () => {
+  const ms = (d: string) => Date.parse(`${d}T10:00:00Z`);
+  const line = (item: string, price: PriceInput, start: string, end: string): HistoryLine => ({
+    itemId: item,
+    price,
+    quantity: 1,
+    startMs: ms(start),
+    endMs: ms(end),
+    proration: false,
+    amount: price.unit_amount ?? 0,
+    coupon: null,
+  });
+
+  it('adds the AI add-on in February: clinic R$ 200 all along, AI R$ 100 from Feb 5; parts add up to the subscription', () => {
+    const h = subscriptionHistory(
+      { id: 'sub_1', status: 'active', start_date: '2025-01-05', currentItems: [] },
+      [
+        line('si_clinic', clinic, '2025-01-05', '2025-02-05'),
+        line('si_clinic', clinic, '2025-02-05', '2025-03-05'),
+        line('si_ai', ai, '2025-02-05', '2025-03-05'),
+      ],
+      '2025-03-01',
+      DEFAULT_METRIC_SETTINGS,
+    );
+    expect(h.spans.map((s) => [s.start, s.end, s.mrr])).toEqual([
+      ['2025-01-05', '2025-02-05', 20_000],
+      ['2025-02-05', null, 30_000],
+    ]);
+    expect(h.products.map((p) => [p.productId, p.spans.map((s) => [s.start, s.end, s.mrr])])).toEqual([
+      ['prod_ai', [['2025-02-05', null, 10_000]]],
+      ['prod_clinic', [['2025-01-05', null, 20_000]]],
+    ]);
+  });
+});
