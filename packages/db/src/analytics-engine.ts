@@ -15,7 +15,7 @@
 import { QueryTypes, type Transaction } from 'sequelize';
 import type { Database } from './connection.ts';
 import { refreshCurrentPlans } from './current-plans.ts';
-import { type Dialect, dateBucket, epochMs, normalizeValue } from './dialect.ts';
+import { type Dialect, dateBucket, epochMs, normalizeValue, preferIndex } from './dialect.ts';
 import { bool, day, num, numOrNull, parseJson, str } from './repositories/values.ts';
 
 type Raw = Record<string, unknown>;
@@ -699,7 +699,8 @@ export async function loadDailyInputs(db: Database, from: string | null): Promis
   const [movements, revenue, created, canceled, trialsIn, trialsOut, first] = await Promise.all([
     q(`SELECT movement_date AS d, movement_type AS t, COUNT(*) AS n, SUM(reporting_amount) AS s FROM mrr_movements
        WHERE 1 = 1${since('movement_date', ':from')} GROUP BY movement_date, movement_type`),
-    q(`SELECT ${paidDay} AS d, currency AS c, SUM(amount_paid - COALESCE(tax, 0)) AS s FROM invoices
+    q(`SELECT ${paidDay} AS d, currency AS c, SUM(amount_paid - COALESCE(tax, 0)) AS s
+       FROM ${from === null ? 'invoices' : preferIndex(d, 'invoices', 'idx_invoices_paid')}
        WHERE status = 'paid' AND paid_at IS NOT NULL${since('paid_at')} GROUP BY ${paidDay}, currency`),
     q(
       `SELECT ${startDay} AS d, COUNT(*) AS n FROM customer_subscriptions WHERE start_date IS NOT NULL${since('start_date')} GROUP BY ${startDay}`,
@@ -711,7 +712,8 @@ export async function loadDailyInputs(db: Database, from: string | null): Promis
       `SELECT ${trialStart} AS d, COUNT(*) AS n FROM customer_subscriptions WHERE trial_start IS NOT NULL AND trial_end IS NOT NULL${since('trial_start')} GROUP BY ${trialStart}`,
     ),
     q(
-      `SELECT ${trialEnd} AS d, COUNT(*) AS n FROM customer_subscriptions WHERE trial_start IS NOT NULL AND trial_end IS NOT NULL${since(trialEndCol)} GROUP BY ${trialEnd}`,
+      // A trial that ended from a day on has trial_end from then on too (the index's range).
+      `SELECT ${trialEnd} AS d, COUNT(*) AS n FROM customer_subscriptions WHERE trial_start IS NOT NULL AND trial_end IS NOT NULL${since('trial_end')}${since(trialEndCol)} GROUP BY ${trialEnd}`,
     ),
     q(`SELECT MIN(stripe_created_at) AS d FROM invoices`),
   ]);

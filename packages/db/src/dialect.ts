@@ -342,3 +342,12 @@ export function byPrimaryKey(dialect: Dialect, tableAlias: string): string {
 export function joinInOrder(dialect: Dialect): string {
   return dialect === 'sqlite' ? 'CROSS JOIN' : 'STRAIGHT_JOIN';
 }
+
+/**
+ * `table` read through `index` on SQLite, whose planner (without statistics) prefers any equality
+ * (e.g. `status = 'paid'`, most rows) over a narrow range on another index. MySQL/MariaDB keep
+ * statistics and choose by themselves.
+ */
+export function preferIndex(dialect: Dialect, table: string, index: string): string {
+  return dialect === 'sqlite' ? `${table} INDEXED BY ${index}` : table;
+}

@@ -752,9 +752,17 @@ export const TABLES_V3: Record<string, TableDefinition> = {
   },
 };
 
-/** V14: the overview's trial conversion reads the trials that ended from a day on. */
+/**
+ * V14: reads of subscriptions from a day on — the overview's trial conversion, and an incremental
+ * update's re-summed daily counts (started, ended, trials), which otherwise scanned every subscription.
+ */
 export const TABLE_INDEXES_V14: Record<string, { name: string; fields: string[] }[]> = {
-  customer_subscriptions: [{ name: 'idx_subscriptions_trial_end', fields: ['trial_end', 'ended_at'] }],
+  customer_subscriptions: [
+    { name: 'idx_subscriptions_trial_end', fields: ['trial_end', 'ended_at'] },
+    { name: 'idx_subscriptions_start', fields: ['start_date'] },
+    { name: 'idx_subscriptions_ended', fields: ['ended_at'] },
+    { name: 'idx_subscriptions_trial_start', fields: ['trial_start', 'trial_end'] },
+  ],
 };
 
 /**

@@ -37,13 +37,16 @@ describe.each(await testDialects())('Stripe ids on %s', (dialect) => {
     expect(Number(count?.n)).toBe(2);
   });
 
-  it.runIf(dialect === 'mysql')('gives every Stripe id column of every table a binary collation', async () => {
-    const loose = await t.db.sequelize.query(
-      `SELECT TABLE_NAME, COLUMN_NAME, COLLATION_NAME FROM information_schema.COLUMNS
+  it.runIf(dialect === 'mysql')(
+    'gives every Stripe id column of every table a binary collation',
+    async () => {
+      const loose = await t.db.sequelize.query(
+        `SELECT TABLE_NAME, COLUMN_NAME, COLLATION_NAME FROM information_schema.COLUMNS
        WHERE TABLE_SCHEMA = DATABASE() AND DATA_TYPE IN ('varchar', 'char')
          AND COLUMN_NAME LIKE 'stripe\\_%\\_id' AND COLLATION_NAME <> 'utf8mb4_bin'`,
-      { type: QueryTypes.SELECT },
-    );
-    expect(loose).toEqual([]);
-  });
+        { type: QueryTypes.SELECT },
+      );
+      expect(loose).toEqual([]);
+    },
+  );
 });

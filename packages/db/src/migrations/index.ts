@@ -156,7 +156,7 @@ const MIGRATIONS = [
       await refreshCurrentPlans(sequelize, 'all');
     },
   },
-  indexMigration('0020-trial-end-index', TABLE_INDEXES_V14),
+  indexMigration('0020-subscription-day-indexes', TABLE_INDEXES_V14),
   {
     // The engine fills it: forgetting the last rebuild's stamp makes the worker rebuild.
     name: '0021-product-mrr-movements',
