@@ -15,7 +15,14 @@
 import { QueryTypes, type Transaction } from 'sequelize';
 import type { Database } from './connection.ts';
 import { refreshCurrentPlans } from './current-plans.ts';
-import { type Dialect, dateBucket, epochMs, normalizeValue, preferIndex } from './dialect.ts';
+import {
+  type Dialect,
+  dateBucket,
+  epochMs,
+  normalizeValue,
+  preferIndex,
+  updateFromValues,
+} from './dialect.ts';
 import { bool, day, num, numOrNull, parseJson, str } from './repositories/values.ts';
 
 type Raw = Record<string, unknown>;
@@ -485,7 +492,8 @@ async function insertMany(
 
 /**
  * Replaces the engine's rows of these customers: spans and movements entirely, the
- * customer_metrics row of `metricDate`, the current figures on `customers` and their current plans.
+ * customer_metrics row of `metricDate`, the current figures on `customers`, and their current
+ * plans unless `currentPlans` is false (a full rebuild refreshes them all at once, 3× cheaper).
  */
 export async function writeChunkResults(
   db: Database,
@@ -494,6 +502,7 @@ export async function writeChunkResults(
   metricDate: string,
   now: Date,
   inTransaction: TransactionRunner = (fn) => db.sequelize.transaction(fn),
+  currentPlans = true,
 ): Promise<void> {
   await inTransaction(async (transaction) => {
     const replacements = { ids: [...ids], metricDate };
@@ -630,7 +639,8 @@ export async function writeChunkResults(
       ]),
       transaction,
     );
-    // One UPDATE per batch (CASE on the id): a statement per customer dominated large rebuilds.
+    // One UPDATE per batch joined to the batch's values: a statement per customer dominated
+    // large rebuilds, and a CASE per column on the id took 2–4× as long as this join.
     const columns: [string, (f: CustomerFiguresOut) => unknown][] = [
       ['mrr', (f) => f.mrr],
       ['mrr_reporting', (f) => f.mrrReporting],
@@ -640,28 +650,25 @@ export async function writeChunkResults(
       ['health_score', (f) => f.healthScore],
       ['churn_risk_score', (f) => f.churnRiskScore],
       ['first_mrr_date', (f) => f.firstMrrDate],
+      ['metrics_updated_at', () => now],
     ];
-    for (let i = 0; i < results.figures.length; i += 250) {
-      const batch = results.figures.slice(i, i + 250);
-      const values: unknown[] = [];
-      const bind = (value: unknown) => {
-        values.push(value);
-        return '?';
-      };
-      const sets = columns.map(
-        ([column, value]) =>
-          `${column} = CASE stripe_customer_id ${batch.map((f) => `WHEN ${bind(f.customerId)} THEN ${bind(value(f))}`).join(' ')} END`,
-      );
-      const stamp = bind(now);
-      const ids = batch.map((f) => bind(f.customerId));
+    const perBatch = 500;
+    for (let i = 0; i < results.figures.length; i += perBatch) {
+      const batch = results.figures.slice(i, i + perBatch);
       await write(
         db,
-        `UPDATE customers SET ${sets.join(', ')}, metrics_updated_at = ${stamp} WHERE stripe_customer_id IN (${ids.join(', ')})`,
-        values,
+        updateFromValues(
+          db.dialect,
+          'customers',
+          'stripe_customer_id',
+          columns.map(([column]) => column),
+          batch.length,
+        ),
+        batch.flatMap((f) => [f.customerId, ...columns.map(([, value]) => value(f))]),
         transaction,
       );
     }
-    await refreshCurrentPlans(db.sequelize, ids, transaction);
+    if (currentPlans) await refreshCurrentPlans(db.sequelize, ids, transaction);
   });
 }
 

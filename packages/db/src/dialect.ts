@@ -351,3 +351,25 @@ export function joinInOrder(dialect: Dialect): string {
 export function preferIndex(dialect: Dialect, table: string, index: string): string {
   return dialect === 'sqlite' ? `${table} INDEXED BY ${index}` : table;
 }
+
+/**
+ * An UPDATE of `columns` on the rows of `table` whose `key` is in a list of tuples, bound
+ * positionally as [key, ...columns] per row: one statement joined to its values.
+ */
+export function updateFromValues(
+  dialect: Dialect,
+  table: string,
+  key: string,
+  columns: readonly string[],
+  rows: number,
+): string {
+  const tuple = `(${['?', ...columns.map(() => '?')].join(', ')})`;
+  if (dialect === 'sqlite') {
+    return `WITH v(k, ${columns.join(', ')}) AS (VALUES ${Array.from({ length: rows }, () => tuple).join(', ')})
+      UPDATE ${table} SET ${columns.map((c) => `${c} = v.${c}`).join(', ')} FROM v WHERE ${table}.${key} = v.k`;
+  }
+  const first = `SELECT ? AS k, ${columns.map((c) => `? AS ${c}`).join(', ')}`;
+  const rest = `SELECT ${['?', ...columns.map(() => '?')].join(', ')}`;
+  const values = [first, ...Array.from({ length: rows - 1 }, () => rest)].join(' UNION ALL ');
+  return `UPDATE ${table} t JOIN (${values}) v ON t.${key} = v.k SET ${columns.map((c) => `t.${c} = v.${c}`).join(', ')}`;
+}

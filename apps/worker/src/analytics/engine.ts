@@ -24,6 +24,7 @@ import {
   loadDailyInputs,
   movementKeys,
   readSettings,
+  refreshCurrentPlans,
   SETTING_KEYS,
   storedLevels,
   trialsRunningBefore,
@@ -640,7 +641,15 @@ async function recomputeCustomers(
       }
     }
     if (written.length)
-      await writeChunkResults(db, written, results, options.today, now, (fn) => inTransaction(db, fn));
+      await writeChunkResults(
+        db,
+        written,
+        results,
+        options.today,
+        now,
+        (fn) => inTransaction(db, fn),
+        ids !== null,
+      );
     totals.customers += results.customers;
     totals.chunks++;
     totals.spans += results.spans.length;
@@ -673,6 +682,8 @@ async function recomputeCustomers(
     await computer.close();
   }
   if (failure) throw (failure as { error: unknown }).error;
+  if (ids === null)
+    await inTransaction(db, (transaction) => refreshCurrentPlans(db.sequelize, 'all', transaction));
   return totals;
 }
 
