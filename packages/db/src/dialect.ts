@@ -373,3 +373,16 @@ export function updateFromValues(
   const values = [first, ...Array.from({ length: rows - 1 }, () => rest)].join(' UNION ALL ');
   return `UPDATE ${table} t JOIN (${values}) v ON t.${key} = v.k SET ${columns.map((c) => `t.${c} = v.${c}`).join(', ')}`;
 }
+
+/**
+ * A larger SQLite page cache (64 MB, allocated as pages are touched) for a syncing process: on
+ * the connection used outside transactions, and on each write transaction's own connection.
+ * With SQLite's default 2 MB both re-read the same index pages; a 10k backfill took 38.7–41.6 s
+ * instead of 34.1–34.3 s (sys time 18 s → 12 s; either connection alone gained nothing). Not set
+ * on every connection: a full rebuild's threads each have one, and at 100k customers the
+ * rebuild already peaks near 1 GB.
+ */
+export async function enlargeSyncPageCache(sequelize: Sequelize, transaction?: Transaction): Promise<void> {
+  if (sequelize.getDialect() === 'sqlite')
+    await sequelize.query('PRAGMA cache_size = -65536', transaction ? { transaction } : {});
+}

@@ -17,6 +17,7 @@ export {
   buildUpsert,
   type Dialect,
   dateBucket,
+  enlargeSyncPageCache,
   type Granularity,
   jsonText,
   parseJson,

@@ -1,4 +1,4 @@
-import { createDatabase, ensureDatabaseExists, migrate } from '@medpro/db';
+import { createDatabase, enlargeSyncPageCache, ensureDatabaseExists, migrate } from '@medpro/db';
 import cliProgress from 'cli-progress';
 import type { Env } from '../env.ts';
 import { createLogger } from '../logger.ts';
@@ -71,6 +71,7 @@ export async function syncCommand(
   try {
     await ensureDatabaseExists(db.config);
     await migrate(db.sequelize);
+    await enlargeSyncPageCache(db.sequelize);
     const deps = {
       db,
       gateway,

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createDatabase, ensureDatabaseExists, migrate } from '@medpro/db';
+import { createDatabase, enlargeSyncPageCache, ensureDatabaseExists, migrate } from '@medpro/db';
 import { AnalyticsScheduler } from '../analytics/schedule.ts';
 import type { Env } from '../env.ts';
 import { createLogger, type Logger } from '../logger.ts';
@@ -34,6 +34,7 @@ export async function workerCommand(env: Env): Promise<void> {
   await ensureDatabaseExists(db.config);
   const applied = await migrate(db.sequelize);
   if (applied.length) log.info({ applied }, 'migrated');
+  await enlargeSyncPageCache(db.sequelize);
   log.info({ database: db.label }, 'worker ready');
 
   const controller = new AbortController();

@@ -4,7 +4,7 @@
  * before anything that references a customer, activity entries beside the objects.
  */
 import type { Database, UpsertSpec } from '@medpro/db';
-import { upsertRows } from '@medpro/db';
+import { enlargeSyncPageCache, upsertRows } from '@medpro/db';
 import type Stripe from 'stripe';
 import { chargeActivity, invoiceActivity, refundActivity, subscriptionActivity } from './activity.ts';
 import {
@@ -268,6 +268,7 @@ export async function writePages(
     // Set on this transaction's own connection (Sequelize opens one per SQLite transaction).
     if (options.deferCheckpoint && db.dialect === 'sqlite')
       await db.sequelize.query('PRAGMA wal_autocheckpoint = 0', { transaction: tx });
+    await enlargeSyncPageCache(db.sequelize, tx);
     results = pages.map(() => ({ customers: new Set<string>() }));
     const now = pages[0]?.stamp.now ?? new Date();
     // One statement each for the batch, not one per page: the customers rows point to, and
