@@ -490,6 +490,28 @@ async function insertMany(
   }
 }
 
+/** The columns mrr_movements and product_mrr_movements share, and a movement's values for them. */
+const MOVEMENT_COLUMNS = [
+  'movement_date',
+  'stripe_customer_id',
+  'movement_type',
+  'amount',
+  'currency',
+  'reporting_amount',
+  'reporting_currency',
+  'stripe_subscription_ids',
+];
+const movementValues = (m: MovementOut): unknown[] => [
+  m.day,
+  m.customerId,
+  m.type,
+  m.amount,
+  m.currency,
+  m.reportingAmount,
+  m.reportingCurrency,
+  JSON.stringify(m.subscriptionIds),
+];
+
 /**
  * Replaces the engine's rows of these customers: spans and movements entirely, the
  * customer_metrics row of `metricDate`, the current figures on `customers`, and their current
@@ -545,55 +567,15 @@ export async function writeChunkResults(
     await insertMany(
       db,
       'mrr_movements',
-      [
-        'movement_date',
-        'stripe_customer_id',
-        'movement_type',
-        'amount',
-        'currency',
-        'reporting_amount',
-        'reporting_currency',
-        'stripe_subscription_ids',
-        'created_at',
-      ],
-      results.movements.map((m) => [
-        m.day,
-        m.customerId,
-        m.type,
-        m.amount,
-        m.currency,
-        m.reportingAmount,
-        m.reportingCurrency,
-        JSON.stringify(m.subscriptionIds),
-        now,
-      ]),
+      [...MOVEMENT_COLUMNS, 'created_at'],
+      results.movements.map((m) => [...movementValues(m), now]),
       transaction,
     );
     await insertMany(
       db,
       'product_mrr_movements',
-      [
-        'movement_date',
-        'stripe_customer_id',
-        'stripe_product_id',
-        'movement_type',
-        'amount',
-        'currency',
-        'reporting_amount',
-        'reporting_currency',
-        'stripe_subscription_ids',
-      ],
-      results.productMovements.map((m) => [
-        m.day,
-        m.customerId,
-        m.productId,
-        m.type,
-        m.amount,
-        m.currency,
-        m.reportingAmount,
-        m.reportingCurrency,
-        JSON.stringify(m.subscriptionIds),
-      ]),
+      [...MOVEMENT_COLUMNS, 'stripe_product_id'],
+      results.productMovements.map((m) => [...movementValues(m), m.productId]),
       transaction,
     );
     await insertMany(

@@ -235,3 +235,41 @@ describe('customerSpans and customerMovements', () => {
     expect(moves.reduce((a, m) => a + m.reportingAmount, 0)).toBe(rounding.at(-1)?.mrrReporting);
   });
 });
+
+describe('subscriptionHistory by product', () => {
+  const clinic: PriceInput = {
+    id: 'clinic',
+    product: 'prod_clinic',
+    currency: 'brl',
+    unit_amount: 20_000,
+    interval: 'month',
+  };
+  const ai: PriceInput = {
+    id: 'ai',
+    product: 'prod_ai',
+    currency: 'brl',
+    unit_amount: 10_000,
+    interval: 'month',
+  };
+
+  it('adds the AI add-on in February: clinic R$ 200 all along, AI R$ 100 from Feb 5; parts add up to the subscription', () => {
+    const h = subscriptionHistory(
+      sub(),
+      [
+        line('si_clinic', clinic, '2025-01-05', '2025-02-05'),
+        line('si_clinic', clinic, '2025-02-05', '2025-03-05'),
+        line('si_ai', ai, '2025-02-05', '2025-03-05'),
+      ],
+      '2025-03-01',
+      DEFAULT_METRIC_SETTINGS,
+    );
+    expect(h.spans.map((s) => [s.start, s.end, s.mrr])).toEqual([
+      ['2025-01-05', '2025-02-05', 20_000],
+      ['2025-02-05', null, 30_000],
+    ]);
+    expect(h.products.map((p) => [p.productId, p.spans.map((s) => [s.start, s.end, s.mrr])])).toEqual([
+      ['prod_ai', [['2025-02-05', null, 10_000]]],
+      ['prod_clinic', [['2025-01-05', null, 20_000]]],
+    ]);
+  });
+});

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type HistoryLine, subscriptionHistory } from './history.ts';
 import type { PriceInput } from './mrr.ts';
 import { allocate, splitByProduct } from './products.ts';
 import { rat } from './rational.ts';
-import { DEFAULT_METRIC_SETTINGS } from './settings.ts';
 
 describe('allocate', () => {
   it('splits 100 by 1:1:1 into 34 + 33 + 33 (the remainder to the first of equal remainders)', () => {
@@ -93,41 +91,6 @@ describe('splitByProduct', () => {
   it('files a price without a product under ""', () => {
     expect(splitByProduct([{ price: { ...ai, product: null }, quantity: 2 }], 20_000, 20_000)).toEqual([
       { productId: '', mrr: 20_000, mrrReporting: 20_000 },
-    ]);
-  });
-});
-
-describe('subscriptionHistory by product', () => {
-  const ms = (d: string) => Date.parse(`${d}T10:00:00Z`);
-  const line = (item: string, price: PriceInput, start: string, end: string): HistoryLine => ({
-    itemId: item,
-    price,
-    quantity: 1,
-    startMs: ms(start),
-    endMs: ms(end),
-    proration: false,
-    amount: price.unit_amount ?? 0,
-    coupon: null,
-  });
-
-  it('adds the AI add-on in February: clinic R$ 200 all along, AI R$ 100 from Feb 5; parts add up to the subscription', () => {
-    const h = subscriptionHistory(
-      { id: 'sub_1', status: 'active', start_date: '2025-01-05', currentItems: [] },
-      [
-        line('si_clinic', clinic, '2025-01-05', '2025-02-05'),
-        line('si_clinic', clinic, '2025-02-05', '2025-03-05'),
-        line('si_ai', ai, '2025-02-05', '2025-03-05'),
-      ],
-      '2025-03-01',
-      DEFAULT_METRIC_SETTINGS,
-    );
-    expect(h.spans.map((s) => [s.start, s.end, s.mrr])).toEqual([
-      ['2025-01-05', '2025-02-05', 20_000],
-      ['2025-02-05', null, 30_000],
-    ]);
-    expect(h.products.map((p) => [p.productId, p.spans.map((s) => [s.start, s.end, s.mrr])])).toEqual([
-      ['prod_ai', [['2025-02-05', null, 10_000]]],
-      ['prod_clinic', [['2025-01-05', null, 20_000]]],
     ]);
   });
 });

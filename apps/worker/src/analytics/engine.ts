@@ -259,41 +259,31 @@ export function computeChunk(
           subscriptionIds: s.subscriptionIds,
         });
       }
-      for (const m of movements) {
-        mine.movements.push({
-          customerId: customer.id,
-          day: m.day,
-          type: m.type,
-          amount: m.amount,
-          currency,
-          reportingAmount: m.reportingAmount,
-          reportingCurrency: settings.reportingCurrency,
-          subscriptionIds: m.subscriptionIds,
-        });
-      }
+      const movementOut = (m: CustomerMovement) => ({
+        customerId: customer.id,
+        day: m.day,
+        type: m.type,
+        amount: m.amount,
+        currency,
+        reportingAmount: m.reportingAmount,
+        reportingCurrency: settings.reportingCurrency,
+        subscriptionIds: m.subscriptionIds,
+      });
+      mine.movements.push(...movements.map(movementOut));
       // The same movements per product: each product's parts of the subscriptions, as a customer.
-      const byProduct = new Map<string, { subscriptionId: string; spans: SubscriptionHistory['spans'] }[]>();
-      for (const h of histories) {
-        for (const p of h.products) {
-          const list = byProduct.get(p.productId) ?? [];
-          list.push({ subscriptionId: h.subscriptionId, spans: p.spans });
-          byProduct.set(p.productId, list);
-        }
-      }
-      for (const [productId, parts] of byProduct) {
-        for (const m of customerMovements(customerSpans(parts))) {
-          mine.productMovements.push({
-            customerId: customer.id,
-            productId,
-            day: m.day,
-            type: m.type,
-            amount: m.amount,
-            currency,
-            reportingAmount: m.reportingAmount,
-            reportingCurrency: settings.reportingCurrency,
-            subscriptionIds: m.subscriptionIds,
-          });
-        }
+      const parts = groupBy(
+        histories.flatMap((h) =>
+          h.products.map((p) => ({
+            productId: p.productId,
+            subscriptionId: h.subscriptionId,
+            spans: p.spans,
+          })),
+        ),
+        (p) => p.productId,
+      );
+      for (const [productId, productParts] of parts) {
+        for (const m of customerMovements(customerSpans(productParts)))
+          mine.productMovements.push({ ...movementOut(m), productId });
       }
       const computation: CustomerComputation = { histories, spans, movements };
       const data: CustomerData = {

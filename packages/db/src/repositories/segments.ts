@@ -124,7 +124,9 @@ export async function segmentDailySeries(
   const byDay = new Map<string, Raw[]>();
   for (const r of rows) {
     const d = day(r.d)!;
-    byDay.set(d, [...(byDay.get(d) ?? []), r]);
+    const list = byDay.get(d);
+    if (list) list.push(r);
+    else byDay.set(d, [r]);
   }
   let mrr = num(levels?.mrr);
   let active = num(levels?.active);
