@@ -215,6 +215,32 @@ describe.runIf(chromiumAvailable())('sync, export, settings and live updates', (
     await expect(admin.evaluate(() => document.activeElement?.id)).resolves.toBe('main');
   });
 
+  it('takes clicks while the page is still hydrating', async () => {
+    // A click before hydration makes React hydrate synchronously; while Remix was still decoding
+    // the page's streamed data, React 18 threw "Root did not complete" (#345). The page clicks
+    // its body on every task from the first script on, until React owns the content.
+    const page = await admin.context().newPage();
+    const pageErrors = collectConsoleErrors(page);
+    await page.addInitScript(() => {
+      const clickUntilHydrated = () => {
+        const main = document.getElementById('main');
+        if (main && Object.keys(main).some((key) => key.startsWith('__reactFiber$'))) return;
+        document.body?.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+        setTimeout(clickUntilHydrated, 0);
+      };
+      clickUntilHydrated();
+    });
+    for (const route of ['/analytics', '/customers', '/sync']) {
+      await page.goto(`${stack.app.baseUrl}${route}`);
+      await page.waitForFunction(() => {
+        const main = document.getElementById('main');
+        return main !== null && Object.keys(main).some((key) => key.startsWith('__reactFiber$'));
+      });
+    }
+    await page.close();
+    expect(pageErrors).toEqual([]);
+  });
+
   it('logged no console error', () => {
     expect(errors).toEqual([]);
   });
