@@ -269,6 +269,21 @@ describe.runIf(chromiumAvailable())('admin pages on a synced simulator account',
     await expect(mrrCard.textContent()).resolves.toBe(
       formatValue({ kind: 'money', currency: byProduct.currency }, byProduct.mrr),
     );
+    // A plan of that product: its part, no more than the product's.
+    const plans = await Promise.all(
+      product.plans.map(async (plan) => ({
+        plan,
+        overview: await stack.caller('admin').analytics.overview({ ...input, price: plan.stripePriceId }),
+      })),
+    );
+    const plan = plans.find((p) => p.overview.mrr > 0)!;
+    expect(plans.reduce((sum, p) => sum + p.overview.mrr, 0)).toBe(byProduct.mrr);
+    await page.getByLabel('Plano').selectOption(plan.plan.stripePriceId);
+    await page.getByRole('button', { name: 'Aplicar' }).click();
+    await page.getByText(/Segmento: produto .*, plano .*\./).waitFor();
+    await expect(mrrCard.textContent()).resolves.toBe(
+      formatValue({ kind: 'money', currency: plan.overview.currency }, plan.overview.mrr),
+    );
     // An invalid part is named and left out; the rest still applies.
     await page.goto(
       `${stack.app.baseUrl}/analytics?range=365d&granularity=month&currency=usd&country=Brasil`,

@@ -6,7 +6,8 @@
  * Tables written (semantics in docs/decisions/006-analytics-engine.md):
  * - customer_mrr_spans: one row per customer and constant-MRR stretch [start_date, end_date).
  * - mrr_movements: one row per customer and day their MRR changed (signed amounts).
- * - product_mrr_movements: the same per customer and product (for product segments).
+ * - product_mrr_movements, price_mrr_movements: the same per customer and product, and per
+ *   customer and price (for product and plan segments).
  * - customer_metrics: one row per customer and computation day (history rows are kept).
  * - customers.mrr … metrics_updated_at: the current figures, for the customer list.
  * - customer_current_plans: the products and prices each customer is on now (current-plans.ts).
@@ -425,6 +426,11 @@ export interface ProductMovementOut extends MovementOut {
   productId: string;
 }
 
+export interface PriceMovementOut extends ProductMovementOut {
+  /** '' for an inline price without an id. */
+  priceId: string;
+}
+
 export interface CustomerFiguresOut {
   customerId: string;
   currency: string | null;
@@ -448,6 +454,7 @@ export interface ChunkResults {
   spans: SpanOut[];
   movements: MovementOut[];
   productMovements: ProductMovementOut[];
+  priceMovements: PriceMovementOut[];
   figures: CustomerFiguresOut[];
 }
 
@@ -490,7 +497,7 @@ async function insertMany(
   }
 }
 
-/** The columns mrr_movements and product_mrr_movements share, and a movement's values for them. */
+/** The columns the movement tables share (mrr_, product_ and price_mrr_movements), and a movement's values for them. */
 const MOVEMENT_COLUMNS = [
   'movement_date',
   'stripe_customer_id',
@@ -528,7 +535,12 @@ export async function writeChunkResults(
 ): Promise<void> {
   await inTransaction(async (transaction) => {
     const replacements = { ids: [...ids], metricDate };
-    for (const table of ['customer_mrr_spans', 'mrr_movements', 'product_mrr_movements']) {
+    for (const table of [
+      'customer_mrr_spans',
+      'mrr_movements',
+      'product_mrr_movements',
+      'price_mrr_movements',
+    ]) {
       await db.sequelize.query(`DELETE FROM ${table} WHERE stripe_customer_id IN (:ids)`, {
         replacements,
         transaction,
@@ -576,6 +588,13 @@ export async function writeChunkResults(
       'product_mrr_movements',
       [...MOVEMENT_COLUMNS, 'stripe_product_id'],
       results.productMovements.map((m) => [...movementValues(m), m.productId]),
+      transaction,
+    );
+    await insertMany(
+      db,
+      'price_mrr_movements',
+      [...MOVEMENT_COLUMNS, 'stripe_product_id', 'stripe_price_id'],
+      results.priceMovements.map((m) => [...movementValues(m), m.productId, m.priceId]),
       transaction,
     );
     await insertMany(

@@ -791,3 +791,32 @@ export const TABLES_V4: Record<string, TableDefinition> = {
     ],
   },
 };
+
+/**
+ * V5: the same movements per customer and price (plan), so account figures can be segmented by
+ * plan: per day and price they add up to mrr_movements, and a product's prices to its part.
+ * A plan change within a product is churn of one price and new MRR of the other here, an
+ * expansion or contraction in product_mrr_movements.
+ */
+export const TABLES_V5: Record<string, TableDefinition> = {
+  price_mrr_movements: {
+    attributes: {
+      id,
+      movement_date: { type: DATEONLY, allowNull: false },
+      stripe_customer_id: { type: STRING(255), allowNull: false },
+      stripe_product_id: { type: STRING(255), allowNull: false },
+      stripe_price_id: { type: STRING(255), allowNull: false },
+      movement_type: { type: STRING(20), allowNull: false },
+      amount: { type: BIGINT, allowNull: false },
+      currency: { type: STRING(3), allowNull: false },
+      reporting_amount: { type: BIGINT, allowNull: false },
+      reporting_currency: { type: STRING(3), allowNull: false },
+      stripe_subscription_ids: { type: JSONTYPE, allowNull: true },
+    },
+    indexes: [
+      // Narrow, as product_mrr_movements': a rebuild writes every row through both.
+      { name: 'idx_price_movements_price', fields: ['stripe_price_id', 'movement_date'] },
+      { name: 'idx_price_movements_customer', fields: ['stripe_customer_id', 'stripe_price_id'] },
+    ],
+  },
+};

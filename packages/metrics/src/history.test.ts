@@ -236,7 +236,7 @@ describe('customerSpans and customerMovements', () => {
   });
 });
 
-describe('subscriptionHistory by product', () => {
+describe('subscriptionHistory by product and price', () => {
   const clinic: PriceInput = {
     id: 'clinic',
     product: 'prod_clinic',
@@ -270,6 +270,32 @@ describe('subscriptionHistory by product', () => {
     expect(h.products.map((p) => [p.productId, p.spans.map((s) => [s.start, s.end, s.mrr])])).toEqual([
       ['prod_ai', [['2025-02-05', null, 10_000]]],
       ['prod_clinic', [['2025-01-05', null, 20_000]]],
+    ]);
+  });
+
+  it('moves the clinic plan from R$ 200 to R$ 350 (clinic 10) on Feb 5: one product part grows, the first price stops and the second starts', () => {
+    const clinic10: PriceInput = { ...clinic, id: 'clinic_10', unit_amount: 35_000 };
+    const h = subscriptionHistory(
+      sub(),
+      [
+        line('si_clinic', clinic, '2025-01-05', '2025-02-05'),
+        line('si_clinic', clinic10, '2025-02-05', '2025-03-05'),
+      ],
+      '2025-03-01',
+      DEFAULT_METRIC_SETTINGS,
+    );
+    expect(h.products.map((p) => [p.productId, p.spans.map((s) => [s.start, s.end, s.mrr])])).toEqual([
+      [
+        'prod_clinic',
+        [
+          ['2025-01-05', '2025-02-05', 20_000],
+          ['2025-02-05', null, 35_000],
+        ],
+      ],
+    ]);
+    expect(h.prices.map((p) => [p.priceId, p.spans.map((s) => [s.start, s.end, s.mrr])])).toEqual([
+      ['clinic', [['2025-01-05', '2025-02-05', 20_000]]],
+      ['clinic_10', [['2025-02-05', null, 35_000]]],
     ]);
   });
 });

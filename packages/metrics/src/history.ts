@@ -18,7 +18,7 @@ import {
   subscriptionMrr,
   subscriptionMrrState,
 } from './mrr.ts';
-import { type ProductShare, splitByProduct } from './products.ts';
+import { type PriceShare, type ProductShare, sharesByProduct, splitByPrice } from './products.ts';
 import { DEFAULT_METRIC_SETTINGS, type MetricSettings } from './settings.ts';
 
 export interface HistoryLine {
@@ -62,6 +62,36 @@ export interface SubscriptionHistory {
   spans: HistorySpan[];
   /** The same history split by product (products.ts); each day's parts add up to `spans`. */
   products: { productId: string; spans: HistorySpan[] }[];
+  /** The same history split by price (plan); a product's prices add up to the product's part. */
+  prices: { productId: string; priceId: string; spans: HistorySpan[] }[];
+}
+
+/**
+ * Spans of a subscription's parts (its products or its prices), by key: every part seen so far
+ * gets each later period, at 0 when it has no share in it.
+ */
+class PartSpans<P extends ProductShare> {
+  private readonly parts = new Map<string, { part: P; spans: HistorySpan[] }>();
+  constructor(private readonly keyOf: (part: P) => string) {}
+
+  extend(shares: readonly P[], day: Day, end: Day | null): void {
+    for (const p of shares) {
+      const key = this.keyOf(p);
+      if (!this.parts.has(key)) this.parts.set(key, { part: p, spans: [] });
+    }
+    for (const [key, { spans }] of this.parts) {
+      const share = shares.find((p) => this.keyOf(p) === key);
+      extendSpans(spans, day, end, share?.mrr ?? 0, share?.mrrReporting ?? 0);
+    }
+  }
+
+  /** The parts that had MRR, ordered by key, as `{ ...identity(part), spans }`. */
+  list<T>(identity: (part: P) => T): (T & { spans: HistorySpan[] })[] {
+    return [...this.parts]
+      .filter(([, { spans }]) => spans.length > 0)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, { part, spans }]) => ({ ...identity(part), spans }));
+  }
 }
 
 /** Appends [day, end) at these amounts: extends the last span when equal, skips zero. */
@@ -162,10 +192,11 @@ export function subscriptionHistory(
   // `unpaid` is evaluated as the live status it had before; the unpaid day ends it below.
   const status = sub.status === 'unpaid' ? 'active' : sub.status;
   const spans: HistorySpan[] = [];
-  const productSpans = new Map<string, HistorySpan[]>();
+  const productSpans = new PartSpans<ProductShare>((p) => p.productId);
+  const priceSpans = new PartSpans<PriceShare>((p) => `${p.productId}\u0000${p.priceId}`);
   const amounts = new Map<
     string,
-    { currency: string; mrr: number; mrrReporting: number; products: ProductShare[] }
+    { currency: string; mrr: number; mrrReporting: number; products: ProductShare[]; prices: PriceShare[] }
   >();
   let currency =
     sub.currentItems[0]?.price.currency.toUpperCase() ?? lines[0]?.price.currency.toUpperCase() ?? '';
@@ -176,6 +207,7 @@ export function subscriptionHistory(
     let mrr = 0;
     let mrrReporting = 0;
     let products: ProductShare[] = [];
+    let prices: PriceShare[] = [];
     if (!(sub.unpaid_since && sub.unpaid_since <= day)) {
       const items: SubscriptionItemInput[] = [];
       let covered = false;
@@ -208,11 +240,13 @@ export function subscriptionHistory(
           let amount = amounts.get(key);
           if (!amount) {
             const r = subscriptionMrr(input, day, settings);
+            const byPrice = splitByPrice(items, r.mrrMinor, r.reportingMrrMinor);
             amount = {
               currency: r.currency,
               mrr: r.mrrMinor,
               mrrReporting: r.reportingMrrMinor,
-              products: splitByProduct(items, r.mrrMinor, r.reportingMrrMinor),
+              products: sharesByProduct(byPrice),
+              prices: byPrice,
             };
             amounts.set(key, amount);
           }
@@ -220,24 +254,20 @@ export function subscriptionHistory(
           mrr = amount.mrr;
           mrrReporting = amount.mrrReporting;
           products = amount.products;
+          prices = amount.prices;
         }
       }
     }
     extendSpans(spans, day, end, mrr, mrrReporting);
-    for (const p of products) if (!productSpans.has(p.productId)) productSpans.set(p.productId, []);
-    for (const [productId, list] of productSpans) {
-      const share = products.find((p) => p.productId === productId);
-      extendSpans(list, day, end, share?.mrr ?? 0, share?.mrrReporting ?? 0);
-    }
+    productSpans.extend(products, day, end);
+    priceSpans.extend(prices, day, end);
   }
   return {
     subscriptionId: sub.id,
     currency,
     spans,
-    products: [...productSpans]
-      .filter(([, list]) => list.length > 0)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([productId, list]) => ({ productId, spans: list })),
+    products: productSpans.list((p) => ({ productId: p.productId })),
+    prices: priceSpans.list((p) => ({ productId: p.productId, priceId: p.priceId })),
   };
 }
 

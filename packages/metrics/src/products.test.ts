@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PriceInput } from './mrr.ts';
-import { allocate, splitByProduct } from './products.ts';
+import { allocate, sharesByProduct, splitByPrice } from './products.ts';
 import { rat } from './rational.ts';
 
 describe('allocate', () => {
@@ -53,10 +53,12 @@ const aiYearly: PriceInput = {
   interval: 'year',
 };
 
-describe('splitByProduct', () => {
+const aiPlus: PriceInput = { ...ai, id: 'ai_plus', unit_amount: 20_000 };
+
+describe('splitByPrice', () => {
   it('splits R$ 270 (R$ 300 less 10 %) of clinic R$ 200 + AI R$ 100 into R$ 180 + R$ 90', () => {
     expect(
-      splitByProduct(
+      splitByPrice(
         [
           { price: clinic, quantity: 1 },
           { price: ai, quantity: 1 },
@@ -65,32 +67,75 @@ describe('splitByProduct', () => {
         5_400,
       ),
     ).toEqual([
-      { productId: 'prod_ai', mrr: 9_000, mrrReporting: 1_800 },
-      { productId: 'prod_clinic', mrr: 18_000, mrrReporting: 3_600 },
+      { productId: 'prod_ai', priceId: 'ai', mrr: 9_000, mrrReporting: 1_800 },
+      { productId: 'prod_clinic', priceId: 'clinic', mrr: 18_000, mrrReporting: 3_600 },
     ]);
   });
 
-  it('adds up the items of one product (monthly R$ 100 + yearly R$ 1,200 → R$ 200 of AI) and skips metered ones', () => {
+  it('adds up the items of one price (2 × R$ 100 + 1 × R$ 100 → R$ 300) and gives metered ones nothing', () => {
     const metered: PriceInput = { ...clinic, id: 'usage', usage_type: 'metered' };
     expect(
-      splitByProduct(
+      splitByPrice(
         [
-          { price: ai, quantity: 1 },
-          { price: aiYearly, quantity: 1 },
+          { id: 'si_1', price: ai, quantity: 2 },
+          { id: 'si_2', price: ai, quantity: 1 },
           { price: metered, quantity: 40 },
         ],
-        20_000,
-        20_000,
+        30_000,
+        30_000,
       ),
     ).toEqual([
-      { productId: 'prod_ai', mrr: 20_000, mrrReporting: 20_000 },
+      { productId: 'prod_ai', priceId: 'ai', mrr: 30_000, mrrReporting: 30_000 },
+      { productId: 'prod_clinic', priceId: 'usage', mrr: 0, mrrReporting: 0 },
+    ]);
+  });
+
+  it('files a price without a product under "" and one without an id under ""', () => {
+    expect(
+      splitByPrice([{ price: { ...ai, product: null, id: undefined }, quantity: 2 }], 20_000, 20_000),
+    ).toEqual([{ productId: '', priceId: '', mrr: 20_000, mrrReporting: 20_000 }]);
+  });
+});
+
+describe('sharesByProduct', () => {
+  it('gives AI monthly R$ 100 + yearly R$ 1,200 (R$ 100 a month) + Plus R$ 200 → R$ 400 of AI, R$ 0 of clinic usage', () => {
+    const metered: PriceInput = { ...clinic, id: 'usage', usage_type: 'metered' };
+    const prices = splitByPrice(
+      [
+        { price: ai, quantity: 1 },
+        { price: aiYearly, quantity: 1 },
+        { price: aiPlus, quantity: 1 },
+        { price: metered, quantity: 40 },
+      ],
+      40_000,
+      40_000,
+    );
+    expect(prices.map((p) => [p.priceId, p.mrr])).toEqual([
+      ['ai', 10_000],
+      ['ai_plus', 20_000],
+      ['ai_y', 10_000],
+      ['usage', 0],
+    ]);
+    expect(sharesByProduct(prices)).toEqual([
+      { productId: 'prod_ai', mrr: 40_000, mrrReporting: 40_000 },
       { productId: 'prod_clinic', mrr: 0, mrrReporting: 0 },
     ]);
   });
 
-  it('files a price without a product under ""', () => {
-    expect(splitByProduct([{ price: { ...ai, product: null }, quantity: 2 }], 20_000, 20_000)).toEqual([
-      { productId: '', mrr: 20_000, mrrReporting: 20_000 },
+  it('keeps the products partitioning the MRR exactly when the price parts are rounded: 100 over 3 equal prices of 2 products', () => {
+    const prices = splitByPrice(
+      [
+        { price: ai, quantity: 1 },
+        { price: { ...ai, id: 'ai_2' }, quantity: 1 },
+        { price: { ...clinic, unit_amount: 10_000 }, quantity: 1 },
+      ],
+      100,
+      100,
+    );
+    expect(prices.map((p) => p.mrr)).toEqual([34, 33, 33]);
+    expect(sharesByProduct(prices).map((p) => [p.productId, p.mrr])).toEqual([
+      ['prod_ai', 67],
+      ['prod_clinic', 33],
     ]);
   });
 });

@@ -1,8 +1,9 @@
 /**
- * Product MRR (metrics.md, "Segments"): a subscription's MRR split across the products of its
- * items in proportion to the items' undiscounted monthly amounts, so a subscription-level
+ * Plan and product MRR (metrics.md, "Segments"): a subscription's MRR split across the prices of
+ * its items in proportion to the items' undiscounted monthly amounts, so a subscription-level
  * discount spreads pro rata. Parts are rounded by largest remainder: they add up to the
- * subscription's MRR exactly, in its currency and in the reporting currency alike.
+ * subscription's MRR exactly, in its currency and in the reporting currency alike. A product's
+ * part is the sum of its prices' parts, so prices and products both partition the MRR.
  */
 import { itemMonthlyAmount, type SubscriptionItemInput } from './mrr.ts';
 import { add, floorDiv, mul, type Rational, rat, ZERO } from './rational.ts';
@@ -12,6 +13,11 @@ export interface ProductShare {
   productId: string;
   mrr: number;
   mrrReporting: number;
+}
+
+export interface PriceShare extends ProductShare {
+  /** Stripe price id; '' for an inline price without one. */
+  priceId: string;
 }
 
 /**
@@ -42,20 +48,42 @@ export function allocate(total: number, weights: readonly Rational[]): number[] 
   return parts.map(Number);
 }
 
-/** The subscription's MRR (`mrr`, `mrrReporting`) split by the products of `items`, by product id. */
-export function splitByProduct(
+/** The subscription's MRR (`mrr`, `mrrReporting`) split by the prices of `items`, ordered by product and price. */
+export function splitByPrice(
   items: readonly SubscriptionItemInput[],
   mrr: number,
   mrrReporting: number,
-): ProductShare[] {
-  const weights = new Map<string, Rational>();
+): PriceShare[] {
+  const weights = new Map<string, { productId: string; priceId: string; weight: Rational }>();
   for (const item of items) {
-    const product = item.price.product ?? '';
-    weights.set(product, add(weights.get(product) ?? ZERO, itemMonthlyAmount(item)));
+    const productId = item.price.product ?? '';
+    const priceId = item.price.id ?? '';
+    const key = `${productId}\u0000${priceId}`;
+    const entry = weights.get(key);
+    if (entry) entry.weight = add(entry.weight, itemMonthlyAmount(item));
+    else weights.set(key, { productId, priceId, weight: itemMonthlyAmount(item) });
   }
-  const products = [...weights.keys()].sort();
-  const w = products.map((p) => weights.get(p)!);
+  const keys = [...weights.keys()].sort();
+  const w = keys.map((k) => weights.get(k)!.weight);
   const local = allocate(mrr, w);
   const reporting = allocate(mrrReporting, w);
-  return products.map((productId, i) => ({ productId, mrr: local[i]!, mrrReporting: reporting[i]! }));
+  return keys.map((k, i) => ({
+    productId: weights.get(k)!.productId,
+    priceId: weights.get(k)!.priceId,
+    mrr: local[i]!,
+    mrrReporting: reporting[i]!,
+  }));
+}
+
+/** Each product's part: the sum of its prices' parts (`prices` ordered by product, as splitByPrice gives them). */
+export function sharesByProduct(prices: readonly PriceShare[]): ProductShare[] {
+  const out: ProductShare[] = [];
+  for (const p of prices) {
+    const last = out.at(-1);
+    if (last?.productId === p.productId) {
+      last.mrr += p.mrr;
+      last.mrrReporting += p.mrrReporting;
+    } else out.push({ productId: p.productId, mrr: p.mrr, mrrReporting: p.mrrReporting });
+  }
+  return out;
 }

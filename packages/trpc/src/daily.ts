@@ -30,6 +30,7 @@ import type { Context } from './context.ts';
 /** The segment fields of an analytics input (`segmentFields`) as a filter; undefined for the whole account. */
 export function segmentOf(input: {
   product?: string | undefined;
+  price?: string | undefined;
   currency?: string | undefined;
   country?: string | undefined;
   metadataKey?: string | undefined;
@@ -37,6 +38,7 @@ export function segmentOf(input: {
 }): SegmentFilter | undefined {
   const filter: SegmentFilter = {
     ...(input.product ? { product: input.product } : {}),
+    ...(input.price ? { price: input.price } : {}),
     ...(input.currency ? { currency: input.currency } : {}),
     ...(input.country ? { country: input.country } : {}),
     ...(input.metadataKey && input.metadataValue

@@ -793,7 +793,7 @@ describe.each(dialects)('the router on %s', (dialect) => {
     expect(await ids({ search: 'us_us' })).toEqual(['cus_usd']);
   });
 
-  it('limits account analytics to a customer segment (currency, country, metadata)', async () => {
+  it('limits account analytics to a customer segment (currency, country, metadata, product, plan)', async () => {
     const ctx = ctxFor(env.seed.principals.viewer);
     const range = { from: '2025-01-01', to: '2025-03-31', granularity: 'month' };
     // cus_usd's only movement: new on 2025-01-20, 54,321 in the reporting currency.
@@ -853,6 +853,25 @@ describe.each(dialects)('the router on %s', (dialect) => {
       expect.objectContaining({ cohort: '2025-01', customers: 1, startingMrr: 54321 }),
       expect.objectContaining({ cohort: '2025-02', customers: 1, startingMrr: 4900 }),
     ]);
+    // Plan segments: João's move from the yearly clinic plan to the monthly one is churn in one
+    // and new MRR in the other; together they are the product's contraction.
+    const monthly = await call(ctx, 'analytics.revenue', { ...range, price: 'price_clinic_m' });
+    expect(monthly.totals).toMatchObject({ mrr: 69700, new: 9900, churn: 29900, net: -20000 });
+    const yearly = await call(ctx, 'analytics.revenue', { ...range, price: 'price_clinic_y' });
+    expect(yearly.totals).toMatchObject({ mrrAtStart: 29700, mrr: 0, churn: 29700, net: -29700 });
+    expect(
+      await call(ctx, 'analytics.overview', { ...range, product: 'prod_clinic', price: 'price_clinic_m' }),
+    ).toMatchObject({ mrr: 69700, activeCustomers: 3 });
+    expect(
+      await call(ctx, 'analytics.overview', { ...range, product: 'prod_ai', price: 'price_clinic_m' }),
+    ).toMatchObject({ mrr: 0, activeCustomers: 0 });
+    expect(
+      await call(ctx, 'analytics.movements', {
+        from: '2025-03-01',
+        to: '2025-03-31',
+        price: 'price_clinic_y',
+      }),
+    ).toMatchObject({ total: 1, movements: [expect.objectContaining({ stripeCustomerId: 'cus_joao' })] });
     const nobody = await call(ctx, 'analytics.overview', { ...range, country: 'ZZ' });
     expect(nobody).toMatchObject({ mrr: 0, activeCustomers: 0, totalCustomers: 0, arpa: null, ltv: null });
   });
@@ -863,6 +882,7 @@ describe.each(dialects)('the router on %s', (dialect) => {
       [{ currency: 'reais' }, 'currency'],
       [{ country: 'BRA' }, 'country'],
       [{ product: 'prod ai' }, 'product'],
+      [{ price: "price_1' OR '1'='1" }, 'price'],
       [{ metadataKey: 'crm' }, 'metadataValue'],
       [{ metadataValue: 'x' }, 'metadataKey'],
       [{ metadataKey: "crm') OR 1=1 --", metadataValue: 'x' }, 'metadataKey'],

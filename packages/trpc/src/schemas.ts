@@ -50,6 +50,13 @@ export const productId = z
   .max(255)
   .regex(/^[A-Za-z0-9_-]+$/, 'Not a Stripe product id (prod_…)');
 
+export const priceId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(255)
+  .regex(/^[A-Za-z0-9_-]+$/, 'Not a Stripe price id (price_…)');
+
 export const countryCode = z
   .string()
   .regex(/^[A-Za-z]{2}$/, 'Expected a 2-letter country code')
@@ -69,6 +76,9 @@ export const segmentFields = {
   product: productId
     .optional()
     .describe("Only this product's MRR (each subscription's MRR split across its items' products)"),
+  price: priceId
+    .optional()
+    .describe("Only this plan's MRR (each subscription's MRR split across its items' prices)"),
   currency: currencyCode.optional().describe('Only customers billed in this currency'),
   country: countryCode.optional().describe('Only customers with this billing country'),
   metadataKey: z

@@ -100,6 +100,7 @@ export function cohortMonths(to: string, months = 12): { from: string; to: strin
 /** A customer segment the figures are limited to; empty for the whole account. */
 export interface AnalyticsSegment {
   product?: string;
+  price?: string;
   currency?: string;
   country?: string;
   metadataKey?: string;
@@ -108,6 +109,7 @@ export interface AnalyticsSegment {
 
 const SEGMENT_FIELDS = [
   { param: 'product', field: 'product', pattern: /^[A-Za-z0-9_-]{1,255}$/, problem: 'Produto desconhecido.' },
+  { param: 'price', field: 'price', pattern: /^[A-Za-z0-9_-]{1,255}$/, problem: 'Plano desconhecido.' },
   {
     param: 'currency',
     field: 'currency',
@@ -135,7 +137,7 @@ const SEGMENT_FIELDS = [
 ] as const;
 
 /**
- * The segment in the URL (`currency`, `country`, `meta_key` + `meta_value`). An invalid part is
+ * The segment in the URL (`product`, `price`, `currency`, `country`, `meta_key` + `meta_value`). An invalid part is
  * left out with a message, so the page still shows figures (of a wider set, and says so).
  */
 export function parseAnalyticsSegment(params: URLSearchParams): {
@@ -163,6 +165,7 @@ export function parseAnalyticsSegment(params: URLSearchParams): {
 export function segmentParams(segment: AnalyticsSegment): Record<string, string> {
   return {
     ...(segment.product ? { product: segment.product } : {}),
+    ...(segment.price ? { price: segment.price } : {}),
     ...(segment.currency ? { currency: segment.currency } : {}),
     ...(segment.country ? { country: segment.country } : {}),
     ...(segment.metadataKey ? { meta_key: segment.metadataKey } : {}),

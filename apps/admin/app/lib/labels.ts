@@ -105,3 +105,12 @@ export function activityTone(type: string | null): string {
 export function stripeDashboardUrl(customerId: string, testMode: boolean): string {
   return `https://dashboard.stripe.com${testMode ? '/test' : ''}/customers/${encodeURIComponent(customerId)}`;
 }
+
+const INTERVAL: Record<string, string> = { day: 'dia', week: 'semana', month: 'mês', year: 'ano' };
+
+/** How often a price bills: "por mês", "a cada 3 meses", "avulso" for one-off prices. */
+export function billingInterval(interval: string | null, count: number | null): string {
+  if (!interval) return 'avulso';
+  const unit = INTERVAL[interval] ?? interval;
+  return count && count > 1 ? `a cada ${count} ${unit}${unit.endsWith('s') ? 'es' : 's'}` : `por ${unit}`;
+}

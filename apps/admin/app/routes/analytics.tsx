@@ -2,6 +2,7 @@ import {
   AreaChart,
   CohortHeatmap,
   DonutChart,
+  type Formatter,
   LineChart,
   MetricCard,
   MOVEMENT_LABELS,
@@ -22,7 +23,7 @@ import {
   RANGE_PRESETS,
   segmentParams,
 } from '~/lib/analytics-range';
-import { statusLabel } from '~/lib/labels';
+import { billingInterval, statusLabel } from '~/lib/labels';
 import { callerFor } from '~/lib/trpc.server';
 import type { loader as movementsLoader } from './analytics_.movements';
 
@@ -62,10 +63,17 @@ export default function Analytics() {
   const { range, segment, products, overview, growth, revenue, status, cohorts, cohortMeasure } =
     useLoaderData<typeof loader>();
   const productName = (id: string) => products.find((p) => p.stripeProductId === id)?.name ?? id;
+  const f = useFormat();
+  const planName = (id: string) => {
+    for (const p of products) {
+      const plan = p.plans.find((x) => x.stripePriceId === id);
+      if (plan) return `${p.name ?? p.stripeProductId} — ${planLabel(plan, f)}`;
+    }
+    return id;
+  };
   const navigation = useNavigation();
   const [params] = useSearchParams();
   const currency = overview.currency;
-  const f = useFormat();
   const periodLabel = range.granularity === 'month' ? f.month : f.dateShort;
   const [selection, setSelection] = useState<{ period: string; type: MovementType } | null>(null);
   const cohortHref = (measure: 'customers' | 'mrr') => {
@@ -119,6 +127,24 @@ export default function Analytics() {
                     {p.active ? '' : ' (inativo)'}
                   </option>
                 ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="price">Plano</label>
+              <select id="price" name="price" className="plan-select" defaultValue={segment.price ?? ''}>
+                <option value="">Todos</option>
+                {products
+                  .filter((p) => p.plans.length > 0)
+                  .map((p) => (
+                    <optgroup key={p.stripeProductId} label={p.name ?? p.stripeProductId}>
+                      {p.plans.map((plan) => (
+                        <option key={plan.stripePriceId} value={plan.stripePriceId}>
+                          {planLabel(plan, f)}
+                          {plan.active ? '' : ' (inativo)'}
+                        </option>
+                      ))}
+                    </optgroup>
+                  ))}
               </select>
             </div>
             <div className="field">
@@ -176,11 +202,11 @@ export default function Analytics() {
         {f.date(range.from)} a {f.date(range.to)} · valores em {currency.toUpperCase()}
         {overview.asOf ? ` · dados até ${f.date(overview.asOf)}` : ''}. As datas “De/Até” valem para o período
         “Personalizado”.
-        {segmentLabel(segment, productName) ? (
-          <strong> Segmento: {segmentLabel(segment, productName)}.</strong>
+        {segmentLabel(segment, productName, planName) ? (
+          <strong> Segmento: {segmentLabel(segment, productName, planName)}.</strong>
         ) : null}
-        {segment.product
-          ? ' O MRR de cada assinatura é repartido entre os produtos dos seus itens, na proporção dos preços de tabela.'
+        {segment.product || segment.price
+          ? ' O MRR de cada assinatura é repartido entre os produtos e planos dos seus itens, na proporção dos preços de tabela.'
           : ''}
       </p>
       {range.problems.length ? (
@@ -482,10 +508,26 @@ export function ErrorBoundary() {
   return <RouteError what="os indicadores" />;
 }
 
+type Plan = Awaited<ReturnType<typeof loader>>['products'][number]['plans'][number];
+
+/** A plan by its nickname, else its amount: "Clínica 10 — R$ 350,00 por mês". */
+function planLabel(plan: Plan, f: Formatter): string {
+  const amount =
+    plan.unitAmount === null
+      ? `escalonado ${billingInterval(plan.interval, plan.intervalCount)}`
+      : `${f.money(plan.unitAmount, plan.currency)} ${billingInterval(plan.interval, plan.intervalCount)}`;
+  return plan.nickname ? `${plan.nickname} — ${amount}` : amount;
+}
+
 /** The segment in words, or null for the whole account. */
-function segmentLabel(segment: AnalyticsSegment, productName: (id: string) => string): string | null {
+function segmentLabel(
+  segment: AnalyticsSegment,
+  productName: (id: string) => string,
+  planName: (id: string) => string,
+): string | null {
   const parts = [
     segment.product ? `produto ${productName(segment.product)}` : null,
+    segment.price ? `plano ${planName(segment.price)}` : null,
     segment.currency ? `moeda ${segment.currency}` : null,
     segment.country ? `país ${segment.country}` : null,
     segment.metadataKey ? `${segment.metadataKey} = “${segment.metadataValue}”` : null,

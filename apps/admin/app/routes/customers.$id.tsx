@@ -5,7 +5,7 @@ import { Fragment } from 'react';
 import { PageHeader, Pagination, RouteError, StatusBadge } from '~/components/ui';
 import { readAppError } from '~/lib/app-error.server';
 import { env } from '~/lib/env.server';
-import { activityLabel, activityTone, stripeDashboardUrl, tenure } from '~/lib/labels';
+import { activityLabel, activityTone, billingInterval, stripeDashboardUrl, tenure } from '~/lib/labels';
 import { mrrHistoryPoints } from '~/lib/mrr-history';
 import { callerFor } from '~/lib/trpc.server';
 
@@ -57,14 +57,6 @@ function day(f: Formatter, value: string | Date | null): string {
   return value ? f.date(value) : '—';
 }
 
-const INTERVAL: Record<string, string> = { day: 'dia', week: 'semana', month: 'mês', year: 'ano' };
-
-function every(interval: string | null, count: number | null): string {
-  if (!interval) return 'avulso';
-  const unit = INTERVAL[interval] ?? interval;
-  return count && count > 1 ? `a cada ${count} ${unit}${unit.endsWith('s') ? 'es' : 's'}` : `por ${unit}`;
-}
-
 function SubscriptionsTable({ subscriptions, past }: { subscriptions: Subscription[]; past: boolean }) {
   const f = useFormat();
   return (
@@ -96,8 +88,8 @@ function SubscriptionsTable({ subscriptions, past }: { subscriptions: Subscripti
                       {i.productName || i.priceNickname || i.stripePriceId || 'Item'} —{' '}
                       {/* Tiered prices have no unit amount: the monthly total says it. */}
                       {i.unitAmount === null
-                        ? `preço escalonado, ${every(i.interval, i.intervalCount)}`
-                        : `${money(f, i.unitAmount, s.currency)} ${every(i.interval, i.intervalCount)}`}
+                        ? `preço escalonado, ${billingInterval(i.interval, i.intervalCount)}`
+                        : `${money(f, i.unitAmount, s.currency)} ${billingInterval(i.interval, i.intervalCount)}`}
                     </li>
                   ))}
                 </ul>

@@ -54,6 +54,12 @@ async function dump(t: TestDb): Promise<string> {
             stripe_subscription_ids FROM product_mrr_movements
      ORDER BY stripe_customer_id, stripe_product_id, movement_date, movement_type`,
   );
+  const priceMovements = await rows(
+    t,
+    `SELECT movement_date, stripe_customer_id, stripe_product_id, stripe_price_id, movement_type, amount, currency,
+            reporting_amount, stripe_subscription_ids FROM price_mrr_movements
+     ORDER BY stripe_customer_id, stripe_price_id, movement_date, movement_type`,
+  );
   const plans = await rows(
     t,
     `SELECT c.stripe_customer_id, p.stripe_product_id, p.stripe_price_id
@@ -84,6 +90,7 @@ async function dump(t: TestDb): Promise<string> {
     customers: norm(customers),
     plans: norm(plans),
     productMovements: norm(productMovements),
+    priceMovements: norm(priceMovements),
   });
 }
 
@@ -215,7 +222,7 @@ describe.each(await testDialects())('analytics engine on %s', (dialect) => {
       expect(Number(current?.n)).toBe(previous.active);
     });
 
-    it('segments (metadata, currency, product) partition the account: their daily MRR (and customers) add up to it', async () => {
+    it('segments (metadata, currency, product, plan) partition the account: their daily MRR (and customers) add up to it', async () => {
       const from = addDays(NOW, -200);
       const to = addDays(NOW, 1);
       const account = await rows(
@@ -266,9 +273,19 @@ describe.each(await testDialects())('analytics engine on %s', (dialect) => {
       const byProduct = await Promise.all(
         products.map((product) => segmentDailySeries(t.db, { product }, from, to)),
       );
+      // And plan segments: each subscription's MRR split across its items' prices.
+      const prices = (await rows(t, 'SELECT DISTINCT stripe_price_id AS p FROM price_mrr_movements')).map(
+        (r) => String(r.p),
+      );
+      expect(prices.length).toBeGreaterThan(products.length);
+      const byPrice = await Promise.all(prices.map((price) => segmentDailySeries(t.db, { price }, from, to)));
       account.forEach((r, i) => {
         expect(
           byProduct.reduce((a, p) => a + p[i]!.mrr, 0),
+          String(r.date),
+        ).toBe(Number(r.mrr));
+        expect(
+          byPrice.reduce((a, p) => a + p[i]!.mrr, 0),
           String(r.date),
         ).toBe(Number(r.mrr));
       });
@@ -276,22 +293,28 @@ describe.each(await testDialects())('analytics engine on %s', (dialect) => {
       expect(none.every((d) => d.mrr === 0 && d.activeCustomers === 0)).toBe(true);
     });
 
-    it('splits every customer’s movements by product: per customer and day the parts add up exactly', async () => {
-      const sums = async (table: string) =>
+    it('splits every customer’s movements by product and by plan: per customer and day the parts add up exactly', async () => {
+      const sums = async (table: string, by = '') =>
         new Map(
           (
             await rows(
               t,
-              `SELECT stripe_customer_id AS c, movement_date AS d, SUM(amount) AS a, SUM(reporting_amount) AS r
-               FROM ${table} GROUP BY stripe_customer_id, movement_date`,
+              `SELECT stripe_customer_id AS c, movement_date AS d${by ? `, ${by} AS k` : ''},
+                      SUM(amount) AS a, SUM(reporting_amount) AS r
+               FROM ${table} GROUP BY stripe_customer_id, movement_date${by ? `, ${by}` : ''}`,
             )
           )
             .filter((x) => Number(x.a) !== 0 || Number(x.r) !== 0)
-            .map((x) => [`${x.c}|${day(x.d)}`, `${Number(x.a)}|${Number(x.r)}`]),
+            .map((x) => [`${x.c}|${day(x.d)}|${x.k ?? ''}`, `${Number(x.a)}|${Number(x.r)}`]),
         );
       const customers = await sums('mrr_movements');
       expect(customers.size).toBeGreaterThan(100);
       expect(await sums('product_mrr_movements')).toEqual(customers);
+      expect(await sums('price_mrr_movements')).toEqual(customers);
+      // A product's plans add up to the product's part, day by day.
+      expect(await sums('price_mrr_movements', 'stripe_product_id')).toEqual(
+        await sums('product_mrr_movements', 'stripe_product_id'),
+      );
       const [multi] = await rows(
         t,
         `SELECT COUNT(*) AS n FROM (SELECT stripe_customer_id FROM product_mrr_movements

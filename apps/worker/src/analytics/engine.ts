@@ -183,11 +183,18 @@ export function computeChunk(
     spans: [],
     movements: [],
     productMovements: [],
+    priceMovements: [],
     figures: [],
     failures: [],
   };
   for (const customer of inputs.customers) {
-    const mine: ChunkResults = { spans: [], movements: [], productMovements: [], figures: [] };
+    const mine: ChunkResults = {
+      spans: [],
+      movements: [],
+      productMovements: [],
+      priceMovements: [],
+      figures: [],
+    };
     try {
       const subs = subsByCustomer.get(customer.id) ?? [];
       const histories: SubscriptionHistory[] = [];
@@ -270,20 +277,23 @@ export function computeChunk(
         subscriptionIds: m.subscriptionIds,
       });
       mine.movements.push(...movements.map(movementOut));
-      // The same movements per product: each product's parts of the subscriptions, as a customer.
-      const parts = groupBy(
-        histories.flatMap((h) =>
-          h.products.map((p) => ({
-            productId: p.productId,
-            subscriptionId: h.subscriptionId,
-            spans: p.spans,
-          })),
-        ),
+      // The same movements per product and per price: each one's parts of the subscriptions, as a customer.
+      const byProduct = groupBy(
+        histories.flatMap((h) => h.products.map((p) => ({ ...p, subscriptionId: h.subscriptionId }))),
         (p) => p.productId,
       );
-      for (const [productId, productParts] of parts) {
-        for (const m of customerMovements(customerSpans(productParts)))
+      for (const [productId, parts] of byProduct) {
+        for (const m of customerMovements(customerSpans(parts)))
           mine.productMovements.push({ ...movementOut(m), productId });
+      }
+      const byPrice = groupBy(
+        histories.flatMap((h) => h.prices.map((p) => ({ ...p, subscriptionId: h.subscriptionId }))),
+        (p) => `${p.productId}\u0000${p.priceId}`,
+      );
+      for (const parts of byPrice.values()) {
+        const { productId, priceId } = parts[0]!;
+        for (const m of customerMovements(customerSpans(parts)))
+          mine.priceMovements.push({ ...movementOut(m), productId, priceId });
       }
       const computation: CustomerComputation = { histories, spans, movements };
       const data: CustomerData = {
@@ -308,6 +318,7 @@ export function computeChunk(
     out.spans.push(...mine.spans);
     out.movements.push(...mine.movements);
     out.productMovements.push(...mine.productMovements);
+    out.priceMovements.push(...mine.priceMovements);
     out.figures.push(...mine.figures);
   }
   return out;

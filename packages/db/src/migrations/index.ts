@@ -24,6 +24,7 @@ import {
   TABLES_V2,
   TABLES_V3,
   TABLES_V4,
+  TABLES_V5,
   type TableDefinition,
 } from '../schema.ts';
 import { PLAN_DDL_MYSQL, PLAN_DDL_SQLITE } from './plan-ddl.ts';
@@ -162,6 +163,15 @@ const MIGRATIONS = [
     name: '0021-product-mrr-movements',
     async up({ context: { sequelize, queryInterface } }: { context: MigrationContext }) {
       await createMissingTables(queryInterface, TABLES_V4);
+      if (sequelize.getDialect() === 'mysql') await binaryStripeIdColumns(sequelize);
+      await sequelize.query("DELETE FROM settings WHERE `key` = 'metric_settings_computed'");
+    },
+  },
+  {
+    // Plan segments: the worker rebuilds analytics on its next tick to fill the new table.
+    name: '0022-price-mrr-movements',
+    async up({ context: { sequelize, queryInterface } }: { context: MigrationContext }) {
+      await createMissingTables(queryInterface, TABLES_V5);
       if (sequelize.getDialect() === 'mysql') await binaryStripeIdColumns(sequelize);
       await sequelize.query("DELETE FROM settings WHERE `key` = 'metric_settings_computed'");
     },

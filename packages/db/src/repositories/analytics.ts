@@ -6,7 +6,7 @@
 import { QueryTypes } from 'sequelize';
 import type { Database } from '../connection.ts';
 import { dateBucket, type Granularity, joinInOrder } from '../dialect.ts';
-import { movementTable, type SegmentFilter, segmentSql } from './segments.ts';
+import { isPartSegment, movementTable, type SegmentFilter, segmentSql } from './segments.ts';
 import { bool, day, num, parseJson, str } from './values.ts';
 
 type Raw = Record<string, unknown>;
@@ -122,7 +122,7 @@ export interface CustomerSpans {
 
 /**
  * MRR spans (reporting currency) of the customers whose first MRR day is in [from, to); of a
- * product segment, their spans in the product (summed from its movements) and first MRR in it.
+ * product or plan segment, their spans in it (summed from its movements) and first MRR in it.
  */
 export async function cohortSpans(
   db: Database,
@@ -130,7 +130,7 @@ export async function cohortSpans(
   to: string,
   segment?: SegmentFilter,
 ): Promise<CustomerSpans[]> {
-  if (segment?.product) return productCohortSpans(db, from, to, segment);
+  if (isPartSegment(segment)) return partCohortSpans(db, from, to, segment!);
   const seg = segmentSql(db.dialect, segment);
   const rows = await db.sequelize.query<Raw>(
     `SELECT s.stripe_customer_id, s.start_date, s.end_date, s.mrr_reporting
@@ -152,7 +152,7 @@ export async function cohortSpans(
   return [...byCustomer.values()];
 }
 
-async function productCohortSpans(
+async function partCohortSpans(
   db: Database,
   from: string,
   to: string,
@@ -161,7 +161,7 @@ async function productCohortSpans(
   const seg = segmentSql(db.dialect, segment, 'movements');
   const rows = await db.sequelize.query<Raw>(
     `SELECT m.stripe_customer_id, m.movement_date, SUM(m.reporting_amount) AS amount
-     FROM product_mrr_movements m JOIN customers c ON c.stripe_customer_id = m.stripe_customer_id
+     FROM ${movementTable(segment)} m JOIN customers c ON c.stripe_customer_id = m.stripe_customer_id
      WHERE c.deleted = 0${seg.sql}
      GROUP BY m.stripe_customer_id, m.movement_date ORDER BY m.stripe_customer_id, m.movement_date`,
     { type: QueryTypes.SELECT, replacements: seg.replacements },
@@ -297,18 +297,55 @@ export async function getProduct(
 }
 
 /** The catalog's products for filter menus: active ones first, then by name. */
+export interface PlanOption {
+  stripePriceId: string;
+  nickname: string | null;
+  currency: string;
+  /** Minor units; null for tiered prices. */
+  unitAmount: number | null;
+  interval: string;
+  intervalCount: number;
+  active: boolean;
+}
+
+/** Products with their recurring prices (plans), for the product and plan pickers. */
 export async function listProductOptions(
   db: Database,
-): Promise<{ stripeProductId: string; name: string | null; active: boolean }[]> {
-  const rows = await db.sequelize.query<Raw>(
-    `SELECT stripe_product_id, name, active FROM products WHERE deleted = 0
-     ORDER BY active DESC, name, stripe_product_id LIMIT 500`,
-    { type: QueryTypes.SELECT },
-  );
-  return rows.map((r) => ({
+): Promise<{ stripeProductId: string; name: string | null; active: boolean; plans: PlanOption[] }[]> {
+  const [products, prices] = await Promise.all([
+    db.sequelize.query<Raw>(
+      `SELECT stripe_product_id, name, active FROM products WHERE deleted = 0
+       ORDER BY active DESC, name, stripe_product_id LIMIT 500`,
+      { type: QueryTypes.SELECT },
+    ),
+    db.sequelize.query<Raw>(
+      `SELECT stripe_price_id, stripe_product_id, nickname, currency, unit_amount, recurring_interval,
+              recurring_interval_count, active
+       FROM prices WHERE deleted = 0 AND recurring_interval IS NOT NULL
+       ORDER BY active DESC, recurring_interval, unit_amount, stripe_price_id LIMIT 5000`,
+      { type: QueryTypes.SELECT },
+    ),
+  ]);
+  const plans = new Map<string, PlanOption[]>();
+  for (const r of prices) {
+    const product = String(r.stripe_product_id);
+    const list = plans.get(product) ?? [];
+    list.push({
+      stripePriceId: String(r.stripe_price_id),
+      nickname: str(r.nickname),
+      currency: String(r.currency),
+      unitAmount: r.unit_amount === null ? null : num(r.unit_amount),
+      interval: String(r.recurring_interval),
+      intervalCount: num(r.recurring_interval_count) || 1,
+      active: bool(r.active),
+    });
+    plans.set(product, list);
+  }
+  return products.map((r) => ({
     stripeProductId: String(r.stripe_product_id),
     name: str(r.name),
     active: bool(r.active),
+    plans: plans.get(String(r.stripe_product_id)) ?? [],
   }));
 }
 

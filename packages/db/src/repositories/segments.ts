@@ -1,11 +1,11 @@
 /**
- * Segments for account analytics: one product's MRR, and the customers of one currency, billing
- * country or metadata value. Every segmented read goes through `segmentSql`, so the figures,
- * signups, cohorts, statuses and the drill-down agree on what is in.
+ * Segments for account analytics: one product's or plan's MRR, and the customers of one currency,
+ * billing country or metadata value. Every segmented read goes through `segmentSql`, so the
+ * figures, signups, cohorts, statuses and the drill-down agree on what is in.
  *
- * A product segment reads each customer's part of the product (product_mrr_movements: a
- * subscription's MRR split across its items' products); its customers are those who ever had MRR
- * in it, and its trials those of subscriptions with an item of it.
+ * A product (plan) segment reads each customer's part of the product (price):
+ * product_mrr_movements (price_mrr_movements), a subscription's MRR split across its items. Its
+ * customers are those who ever had MRR in it, and its trials those of subscriptions with an item of it.
  */
 import { QueryTypes } from 'sequelize';
 import type { Database } from '../connection.ts';
@@ -18,6 +18,8 @@ type Raw = Record<string, unknown>;
 export interface SegmentFilter {
   /** Stripe product id: that product's MRR only. */
   product?: string;
+  /** Stripe price id: that plan's MRR only. */
+  price?: string;
   /** The customer's currency (ISO code, any case). */
   currency?: string;
   /** Billing address country (ISO 3166-1 alpha-2, any case). */
@@ -27,12 +29,19 @@ export interface SegmentFilter {
 }
 
 export function isSegmented(filter: SegmentFilter | undefined): filter is SegmentFilter {
-  return Boolean(filter && (filter.product || filter.currency || filter.country || filter.metadata));
+  return Boolean(
+    filter && (filter.product || filter.price || filter.currency || filter.country || filter.metadata),
+  );
 }
 
-/** The movements a segment sums: the product's part of them for a product segment. */
+/** Whether the segment holds a part of each customer's MRR (a product's or a plan's), not all of it. */
+export function isPartSegment(filter: SegmentFilter | undefined): boolean {
+  return Boolean(filter?.product || filter?.price);
+}
+
+/** The movements a segment sums: the plan's or product's part of them for such a segment. */
 export function movementTable(filter: SegmentFilter | undefined): string {
-  return filter?.product ? 'product_mrr_movements' : 'mrr_movements';
+  return filter?.price ? 'price_mrr_movements' : filter?.product ? 'product_mrr_movements' : 'mrr_movements';
 }
 
 /**
@@ -40,7 +49,7 @@ export function movementTable(filter: SegmentFilter | undefined): string {
  * - `customers`: customers alone;
  * - `movements`: movements `m` read from `movementTable(filter)` (they carry the customer's own
  *   currency, which Stripe's customer object leaves empty once deleted);
- * - `subscriptions`: subscriptions `s`, which a product segment holds when one of their items is of it.
+ * - `subscriptions`: subscriptions `s`, which a product (plan) segment holds when one of their items is of it.
  */
 export function segmentSql(
   dialect: Dialect,
@@ -49,16 +58,26 @@ export function segmentSql(
 ): { sql: string; replacements: Record<string, string> } {
   const where: string[] = [];
   const replacements: Record<string, string> = {};
-  if (filter?.product) {
-    replacements.segmentProduct = filter.product;
+  const parts = [
+    {
+      id: filter?.product,
+      column: 'stripe_product_id',
+      param: 'segmentProduct',
+      table: 'product_mrr_movements',
+    },
+    { id: filter?.price, column: 'stripe_price_id', param: 'segmentPrice', table: 'price_mrr_movements' },
+  ];
+  for (const { id, column, param, table } of parts) {
+    if (!id) continue;
+    replacements[param] = id;
     where.push(
       on === 'movements'
-        ? 'm.stripe_product_id = :segmentProduct'
+        ? `m.${column} = :${param}`
         : on === 'subscriptions'
-          ? `(s.stripe_product_id = :segmentProduct OR EXISTS (SELECT 1 FROM subscription_items si
-               WHERE si.stripe_subscription_id = s.stripe_subscription_id AND si.stripe_product_id = :segmentProduct))`
-          : `EXISTS (SELECT 1 FROM product_mrr_movements pm
-               WHERE pm.stripe_customer_id = c.stripe_customer_id AND pm.stripe_product_id = :segmentProduct)`,
+          ? `(s.${column} = :${param} OR EXISTS (SELECT 1 FROM subscription_items si
+               WHERE si.stripe_subscription_id = s.stripe_subscription_id AND si.${column} = :${param}))`
+          : `EXISTS (SELECT 1 FROM ${table} pm
+               WHERE pm.stripe_customer_id = c.stripe_customer_id AND pm.${column} = :${param})`,
     );
   }
   if (filter?.currency) {
@@ -94,8 +113,8 @@ export interface SegmentDay {
 }
 
 /**
- * Daily MRR, active customers and movements of a segment for the days [from, to) (a product
- * segment's active customers: those with MRR in the product), from the
+ * Daily MRR, active customers and movements of a segment for the days [from, to) (a product or
+ * plan segment's active customers: those with MRR in it), from the
  * engine's movements (levels at `from` summed in SQL, then one sweep), so it scales with the
  * number of days, not customers. The account-wide figures are in customer_analytics_daily.
  */

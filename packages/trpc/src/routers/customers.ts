@@ -23,7 +23,18 @@ import type { Context } from '../context.ts';
 import { csvRow } from '../csv.ts';
 import { AppError } from '../errors.ts';
 import { type Masker, maskerFor } from '../pii.ts';
-import { currencyCode, day, limit, minor, page, paginate, pagination, stripeCustomerId } from '../schemas.ts';
+import {
+  currencyCode,
+  day,
+  limit,
+  minor,
+  page,
+  paginate,
+  pagination,
+  priceId,
+  productId,
+  stripeCustomerId,
+} from '../schemas.ts';
 import { reportingCurrency } from '../settings.ts';
 import { adminProcedure, analystProcedure, router, viewerProcedure } from '../trpc.ts';
 
@@ -46,8 +57,8 @@ const filterShape = {
   health: z.array(healthBandSchema).max(3).optional().describe('good ≥ 80, warning 50–79, at_risk < 50'),
   mrrMin: z.number().int().min(0).optional().describe('Minimum MRR, reporting currency, minor units'),
   mrrMax: z.number().int().min(0).optional().describe('Maximum MRR, reporting currency, minor units'),
-  product: z.string().trim().min(1).max(255).optional().describe('Stripe product id (prod_…)'),
-  price: z.string().trim().min(1).max(255).optional().describe('Stripe price id (price_…)'),
+  product: productId.optional().describe('Stripe product id (prod_…)'),
+  price: priceId.optional().describe('Stripe price id (price_…)'),
   currency: z.array(currencyCode).max(20).optional(),
   country: z
     .array(z.string().regex(/^[A-Za-z]{2}$/, 'Expected a 2-letter country code'))
@@ -542,7 +553,26 @@ export const customersRouter = router({
   products: viewerProcedure
     .input(z.object({}).strict().default({}))
     .output(
-      z.array(z.object({ stripeProductId: z.string(), name: z.string().nullable(), active: z.boolean() })),
+      z.array(
+        z.object({
+          stripeProductId: z.string(),
+          name: z.string().nullable(),
+          active: z.boolean(),
+          plans: z
+            .array(
+              z.object({
+                stripePriceId: z.string(),
+                nickname: z.string().nullable(),
+                currency: z.string(),
+                unitAmount: z.number().int().nullable().describe('Minor units; null for tiered prices'),
+                interval: z.string(),
+                intervalCount: z.number().int(),
+                active: z.boolean(),
+              }),
+            )
+            .describe('Recurring prices of the product'),
+        }),
+      ),
     )
     .query(({ ctx }) => listProductOptions(ctx.db)),
 

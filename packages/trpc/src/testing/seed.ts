@@ -395,8 +395,8 @@ export async function seedAccount(db: Database): Promise<SeededAccount> {
       source_id: 'evt_erase_1',
     },
   ]);
-  // Every customer's MRR history as movements, and the same by product as the engine splits them
-  // (a customer's first MRR in a product is new in that product).
+  // Every customer's MRR history as movements, and the same by product and by plan as the engine
+  // splits them (a customer's first MRR in a product or plan is new in it).
   const movements: [string, string, string, number, string, string?, number?][] = [
     ['2024-10-01', 'cus_ana', 'new', 29900, 'prod_clinic'],
     ['2025-03-10', 'cus_ana', 'expansion', 4900, 'prod_ai'],
@@ -413,17 +413,54 @@ export async function seedAccount(db: Database): Promise<SeededAccount> {
       movement(date, customer, type, reporting, currency, amount),
     ),
   );
-  await db.sequelize.getQueryInterface().bulkInsert(
+  const split = (
+    table: string,
+    rows: [string, string, string, number, Record<string, string>, string?, number?][],
+  ) =>
+    db.sequelize.getQueryInterface().bulkInsert(
+      table,
+      rows.map(([date, customer, type, reporting, ids, currency, amount]) => {
+        const m = movement(date, customer, type, reporting, currency, amount);
+        return { ...m, ...ids, stripe_subscription_ids: JSON.stringify(m.stripe_subscription_ids) };
+      }),
+    );
+  await split(
     'product_mrr_movements',
-    movements.map(([date, customer, type, reporting, product, currency, amount]) => {
-      const m = movement(date, customer, type === 'expansion' ? 'new' : type, reporting, currency, amount);
-      return {
-        ...m,
-        stripe_product_id: product,
-        stripe_subscription_ids: JSON.stringify(m.stripe_subscription_ids),
-      };
-    }),
+    movements.map(([date, customer, type, reporting, product, currency, amount]) => [
+      date,
+      customer,
+      type === 'expansion' ? 'new' : type,
+      reporting,
+      { stripe_product_id: product },
+      currency,
+      amount,
+    ]),
   );
+  // By plan: João moved from the yearly clinic plan to the monthly one (a contraction of the
+  // product, churn of one plan and new MRR in the other).
+  const clinicM = { stripe_product_id: 'prod_clinic', stripe_price_id: 'price_clinic_m' };
+  const clinicY = { stripe_product_id: 'prod_clinic', stripe_price_id: 'price_clinic_y' };
+  const aiM = { stripe_product_id: 'prod_ai', stripe_price_id: 'price_ai_m' };
+  await split('price_mrr_movements', [
+    ['2024-10-01', 'cus_ana', 'new', 29900, clinicM],
+    ['2025-03-10', 'cus_ana', 'new', 4900, aiM],
+    ['2024-10-15', 'cus_clinic', 'new', 29900, clinicM],
+    ['2024-11-01', 'cus_joao', 'new', 29700, clinicY],
+    ['2025-03-12', 'cus_joao', 'churn', -29700, clinicY],
+    ['2025-03-12', 'cus_joao', 'new', 9900, clinicM],
+    ['2024-11-05', 'cus_gone', 'new', 29900, clinicM],
+    ['2025-02-05', 'cus_gone', 'churn', -29900, clinicM],
+    [
+      '2025-01-20',
+      'cus_usd',
+      'new',
+      54321,
+      { stripe_product_id: 'prod_ai', stripe_price_id: 'price_ai_usd' },
+      'USD',
+      10000,
+    ],
+    ['2025-02-01', 'cus_erase', 'new', 4900, aiM],
+  ]);
   await m.CustomerAnalyticsDaily.bulkCreate(Array.from({ length: DAILY_DAYS }, (_, i) => dailyRow(i)));
   await m.SyncRun.bulkCreate([
     {
