@@ -6,8 +6,9 @@
  * Tables written (semantics in docs/decisions/006-analytics-engine.md):
  * - customer_mrr_spans: one row per customer and constant-MRR stretch [start_date, end_date).
  * - mrr_movements: one row per customer and day their MRR changed (signed amounts).
- * - product_mrr_movements, price_mrr_movements: the same per customer and product, and per
- *   customer and price (for product and plan segments).
+ * - product_mrr_movements: the same per customer and product, with the price when it was the
+ *   only one; price_mrr_movements: per customer and price where a product had several (for
+ *   product and plan segments; schema.ts, V5).
  * - customer_metrics: one row per customer and computation day (history rows are kept).
  * - customers.mrr … metrics_updated_at: the current figures, for the customer list.
  * - customer_current_plans: the products and prices each customer is on now (current-plans.ts).
@@ -424,9 +425,12 @@ export interface MovementOut {
 export interface ProductMovementOut extends MovementOut {
   /** '' when the price names no product. */
   productId: string;
+  /** The one price of all the customer's MRR in the product; null when several (see priceMovements). */
+  priceId: string | null;
 }
 
-export interface PriceMovementOut extends ProductMovementOut {
+export interface PriceMovementOut extends MovementOut {
+  productId: string;
   /** '' for an inline price without an id. */
   priceId: string;
 }
@@ -454,6 +458,7 @@ export interface ChunkResults {
   spans: SpanOut[];
   movements: MovementOut[];
   productMovements: ProductMovementOut[];
+  /** Only for a customer's products that had several prices (schema.ts, V5). */
   priceMovements: PriceMovementOut[];
   figures: CustomerFiguresOut[];
 }
@@ -586,8 +591,8 @@ export async function writeChunkResults(
     await insertMany(
       db,
       'product_mrr_movements',
-      [...MOVEMENT_COLUMNS, 'stripe_product_id'],
-      results.productMovements.map((m) => [...movementValues(m), m.productId]),
+      [...MOVEMENT_COLUMNS, 'stripe_product_id', 'stripe_price_id'],
+      results.productMovements.map((m) => [...movementValues(m), m.productId, m.priceId]),
       transaction,
     );
     await insertMany(

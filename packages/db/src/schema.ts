@@ -793,11 +793,17 @@ export const TABLES_V4: Record<string, TableDefinition> = {
 };
 
 /**
- * V5: the same movements per customer and price (plan), so account figures can be segmented by
- * plan: per day and price they add up to mrr_movements, and a product's prices to its part.
- * A plan change within a product is churn of one price and new MRR of the other here, an
- * expansion or contraction in product_mrr_movements.
+ * V5: plan segments. A customer's movements in a product carry the price (plan) when one price
+ * made all of their MRR in that product (nearly always), so the plan's movements are those rows.
+ * Where several did (a move from the yearly to the monthly plan, two plans at once), the
+ * product's rows carry none and price_mrr_movements holds the movements per price: a move
+ * within a product is churn of one plan and new MRR in the other there, an expansion or
+ * contraction of the product. Either way a product's plans add up to it, day by day.
  */
+export const TABLE_ADDITIONS_V5: Record<string, ModelAttributes> = {
+  product_mrr_movements: { stripe_price_id: { type: STRING(255), allowNull: true } },
+};
+
 export const TABLES_V5: Record<string, TableDefinition> = {
   price_mrr_movements: {
     attributes: {
@@ -814,7 +820,6 @@ export const TABLES_V5: Record<string, TableDefinition> = {
       stripe_subscription_ids: { type: JSONTYPE, allowNull: true },
     },
     indexes: [
-      // Narrow, as product_mrr_movements': a rebuild writes every row through both.
       { name: 'idx_price_movements_price', fields: ['stripe_price_id', 'movement_date'] },
       { name: 'idx_price_movements_customer', fields: ['stripe_customer_id', 'stripe_price_id'] },
     ],

@@ -1,4 +1,10 @@
-import { LIVE_SUBSCRIPTION_STATUSES, segmentDailySeries, toDate, trialOutcomes } from '@medpro/db';
+import {
+  LIVE_SUBSCRIPTION_STATUSES,
+  movementTable,
+  segmentDailySeries,
+  toDate,
+  trialOutcomes,
+} from '@medpro/db';
 import { createTestDatabase, testDialects } from '@medpro/db/testing';
 import { addDays, type Day } from '@medpro/metrics';
 import { type GeneratedAccount, type GroundTruth, generateAccount, startSimulator } from '@medpro/stripe-sim';
@@ -50,8 +56,8 @@ async function dump(t: TestDb): Promise<string> {
   );
   const productMovements = await rows(
     t,
-    `SELECT movement_date, stripe_customer_id, stripe_product_id, movement_type, amount, currency, reporting_amount,
-            stripe_subscription_ids FROM product_mrr_movements
+    `SELECT movement_date, stripe_customer_id, stripe_product_id, stripe_price_id, movement_type, amount, currency,
+            reporting_amount, stripe_subscription_ids FROM product_mrr_movements
      ORDER BY stripe_customer_id, stripe_product_id, movement_date, movement_type`,
   );
   const priceMovements = await rows(
@@ -93,6 +99,9 @@ async function dump(t: TestDb): Promise<string> {
     priceMovements: norm(priceMovements),
   });
 }
+
+/** Every customer's movements per plan (a subquery). */
+const PLANS = `${movementTable({ price: 'any' })} m`;
 
 /** The ground truth's spans with the horizon (today + 1) as the end of still-running spans. */
 function expectedSpans(gt: GroundTruth): Map<string, string> {
@@ -274,7 +283,7 @@ describe.each(await testDialects())('analytics engine on %s', (dialect) => {
         products.map((product) => segmentDailySeries(t.db, { product }, from, to)),
       );
       // And plan segments: each subscription's MRR split across its items' prices.
-      const prices = (await rows(t, 'SELECT DISTINCT stripe_price_id AS p FROM price_mrr_movements')).map(
+      const prices = (await rows(t, `SELECT DISTINCT stripe_price_id AS p FROM ${PLANS}`)).map(
         (r) => String(r.p),
       );
       expect(prices.length).toBeGreaterThan(products.length);
@@ -310,9 +319,9 @@ describe.each(await testDialects())('analytics engine on %s', (dialect) => {
       const customers = await sums('mrr_movements');
       expect(customers.size).toBeGreaterThan(100);
       expect(await sums('product_mrr_movements')).toEqual(customers);
-      expect(await sums('price_mrr_movements')).toEqual(customers);
+      expect(await sums(PLANS)).toEqual(customers);
       // A product's plans add up to the product's part, day by day.
-      expect(await sums('price_mrr_movements', 'stripe_product_id')).toEqual(
+      expect(await sums(PLANS, 'stripe_product_id')).toEqual(
         await sums('product_mrr_movements', 'stripe_product_id'),
       );
       const [multi] = await rows(
@@ -482,6 +491,75 @@ describe.each(await testDialects())('analytics engine on %s', (dialect) => {
         [],
       );
     });
+  });
+
+  describe('a plan change within a product', () => {
+    let t: TestDb;
+    beforeAll(async () => {
+      t = await createTestDatabase(dialect);
+      await loadSimulatorAccount(t.db, generateAccount({ customers: 60, months: 6, seed: 5, now: NOW }));
+    }, 60_000);
+    afterAll(async () => {
+      await t?.destroy();
+    });
+
+    it('is churn of one plan and new MRR in the other, and the product’s plans still add up to it', async () => {
+      // A subscription item billed for several periods at one price, and another recurring price of its product.
+      const [item] = await rows(
+        t,
+        `SELECT l.stripe_subscription_item_id AS item, l.stripe_customer_id AS customer, l.stripe_price_id AS price,
+                p.stripe_product_id AS product, MAX(l.period_start) AS last, other.stripe_price_id AS other
+         FROM invoice_lines l JOIN prices p ON p.stripe_price_id = l.stripe_price_id
+         JOIN prices other ON other.stripe_product_id = p.stripe_product_id AND other.stripe_price_id <> p.stripe_price_id
+           AND other.recurring_interval IS NOT NULL AND other.recurring_usage_type = 'licensed'
+           AND other.billing_scheme = 'per_unit' AND other.currency = p.currency
+         WHERE p.recurring_usage_type = 'licensed' AND l.amount > 0 AND l.stripe_subscription_item_id IS NOT NULL
+         GROUP BY l.stripe_subscription_item_id, l.stripe_customer_id, l.stripe_price_id, p.stripe_product_id, other.stripe_price_id
+         HAVING COUNT(DISTINCT l.period_start) >= 3
+         ORDER BY l.stripe_subscription_item_id, other.stripe_price_id LIMIT 1`,
+      );
+      expect(item).toBeDefined();
+      const { customer, product, price, other } = item as Record<string, string>;
+      // From its latest period on, the item is billed at the other price.
+      await t.db.sequelize.query(
+        'UPDATE invoice_lines SET stripe_price_id = :other WHERE stripe_subscription_item_id = :item AND period_start >= :last',
+        { replacements: { other, item: item!.item, last: item!.last } },
+      );
+      await t.db.sequelize.query(
+        'UPDATE subscription_items SET stripe_price_id = :other WHERE stripe_subscription_item_id = :item',
+        { replacements: { other, item: item!.item } },
+      );
+      await rebuildAnalytics(t.db, { today: NOW });
+
+      const productRows = await rows(
+        t,
+        `SELECT movement_date AS d, movement_type AS type, stripe_price_id AS price FROM product_mrr_movements
+         WHERE stripe_customer_id = '${customer}' AND stripe_product_id = '${product}' ORDER BY movement_date`,
+      );
+      expect(productRows.every((r) => r.price === null)).toBe(true);
+      const switchDay = day(item!.last);
+      expect(productRows.find((r) => day(r.d) === switchDay)?.type).toMatch(/^(expansion|contraction)$/);
+      const planRows = await rows(
+        t,
+        `SELECT stripe_price_id AS price, movement_type AS type FROM price_mrr_movements
+         WHERE stripe_customer_id = '${customer}' AND movement_date = '${switchDay}' ORDER BY stripe_price_id`,
+      );
+      expect(planRows.map((r) => `${r.price}:${r.type}`).sort()).toEqual(
+        [`${price}:churn`, `${other}:new`].sort(),
+      );
+      // Per customer, day and product, the plans (this customer's from price_mrr_movements, the
+      // others' from their product rows) add up to the product.
+      const sums = async (table: string) =>
+        (
+          await rows(
+            t,
+            `SELECT stripe_customer_id AS c, movement_date AS d, stripe_product_id AS p, SUM(reporting_amount) AS r
+             FROM ${table} GROUP BY stripe_customer_id, movement_date, stripe_product_id
+             ORDER BY stripe_customer_id, movement_date, stripe_product_id`,
+          )
+        ).map((x) => `${x.c}|${day(x.d)}|${x.p}|${Number(x.r)}`);
+      expect(await sums(PLANS)).toEqual(await sums('product_mrr_movements'));
+    }, 60_000);
   });
 
   describe('bad input', () => {

@@ -277,23 +277,27 @@ export function computeChunk(
         subscriptionIds: m.subscriptionIds,
       });
       mine.movements.push(...movements.map(movementOut));
-      // The same movements per product and per price: each one's parts of the subscriptions, as a customer.
+      // The same movements per product, as if each product's parts of the subscriptions were a
+      // customer; per price too where the product had several prices (one price's are the product's).
       const byProduct = groupBy(
-        histories.flatMap((h) => h.products.map((p) => ({ ...p, subscriptionId: h.subscriptionId }))),
+        histories.flatMap((h) => h.prices.map((p) => ({ ...p, subscriptionId: h.subscriptionId }))),
         (p) => p.productId,
       );
-      for (const [productId, parts] of byProduct) {
-        for (const m of customerMovements(customerSpans(parts)))
-          mine.productMovements.push({ ...movementOut(m), productId });
-      }
-      const byPrice = groupBy(
-        histories.flatMap((h) => h.prices.map((p) => ({ ...p, subscriptionId: h.subscriptionId }))),
-        (p) => `${p.productId}\u0000${p.priceId}`,
-      );
-      for (const parts of byPrice.values()) {
-        const { productId, priceId } = parts[0]!;
-        for (const m of customerMovements(customerSpans(parts)))
-          mine.priceMovements.push({ ...movementOut(m), productId, priceId });
+      for (const [productId, priceParts] of byProduct) {
+        const byPrice = groupBy(priceParts, (p) => p.priceId);
+        const onlyPrice = byPrice.size === 1 ? priceParts[0]!.priceId : null;
+        const productParts = histories.flatMap((h) =>
+          h.products
+            .filter((p) => p.productId === productId)
+            .map((p) => ({ subscriptionId: h.subscriptionId, spans: p.spans })),
+        );
+        for (const m of customerMovements(customerSpans(productParts)))
+          mine.productMovements.push({ ...movementOut(m), productId, priceId: onlyPrice });
+        if (onlyPrice !== null) continue;
+        for (const [priceId, parts] of byPrice) {
+          for (const m of customerMovements(customerSpans(parts)))
+            mine.priceMovements.push({ ...movementOut(m), productId, priceId });
+        }
       }
       const computation: CustomerComputation = { histories, spans, movements };
       const data: CustomerData = {

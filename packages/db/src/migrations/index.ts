@@ -13,6 +13,7 @@ import {
   SQLITE_INDEXES_V8,
   SQLITE_INDEXES_V9,
   TABLE_ADDITIONS_V4,
+  TABLE_ADDITIONS_V5,
   TABLE_INDEXES_V5,
   TABLE_INDEXES_V6,
   TABLE_INDEXES_V7,
@@ -171,6 +172,7 @@ const MIGRATIONS = [
     // Plan segments: the worker rebuilds analytics on its next tick to fill the new table.
     name: '0022-price-mrr-movements',
     async up({ context: { sequelize, queryInterface } }: { context: MigrationContext }) {
+      await addMissingColumns(queryInterface, TABLE_ADDITIONS_V5, {});
       await createMissingTables(queryInterface, TABLES_V5);
       if (sequelize.getDialect() === 'mysql') await binaryStripeIdColumns(sequelize);
       await sequelize.query("DELETE FROM settings WHERE `key` = 'metric_settings_computed'");

@@ -3,9 +3,10 @@
  * billing country or metadata value. Every segmented read goes through `segmentSql`, so the
  * figures, signups, cohorts, statuses and the drill-down agree on what is in.
  *
- * A product (plan) segment reads each customer's part of the product (price):
- * product_mrr_movements (price_mrr_movements), a subscription's MRR split across its items. Its
- * customers are those who ever had MRR in it, and its trials those of subscriptions with an item of it.
+ * A product (plan) segment reads each customer's part of the product (price) of each
+ * subscription's MRR split across its items: product_mrr_movements, and for plans also
+ * price_mrr_movements (schema.ts, V5). Its customers are those who ever had MRR in it, and its
+ * trials those of subscriptions with an item of it.
  */
 import { QueryTypes } from 'sequelize';
 import type { Database } from '../connection.ts';
@@ -39,9 +40,19 @@ export function isPartSegment(filter: SegmentFilter | undefined): boolean {
   return Boolean(filter?.product || filter?.price);
 }
 
-/** The movements a segment sums: the plan's or product's part of them for such a segment. */
+const PLAN_COLUMNS = `id, movement_date, stripe_customer_id, movement_type, amount, currency, reporting_amount,
+  reporting_currency, stripe_subscription_ids, stripe_product_id, stripe_price_id`;
+
+/**
+ * Movements per customer and plan: a product's where one price made all of the customer's MRR
+ * in it (they name it), and price_mrr_movements where several did.
+ */
+const PLAN_MOVEMENTS = `(SELECT ${PLAN_COLUMNS} FROM product_mrr_movements WHERE stripe_price_id IS NOT NULL
+  UNION ALL SELECT ${PLAN_COLUMNS} FROM price_mrr_movements)`;
+
+/** The movements a segment sums (a table or a subquery): the plan's or product's part of them for such a segment. */
 export function movementTable(filter: SegmentFilter | undefined): string {
-  return filter?.price ? 'price_mrr_movements' : filter?.product ? 'product_mrr_movements' : 'mrr_movements';
+  return filter?.price ? PLAN_MOVEMENTS : filter?.product ? 'product_mrr_movements' : 'mrr_movements';
 }
 
 /**
@@ -58,26 +69,33 @@ export function segmentSql(
 ): { sql: string; replacements: Record<string, string> } {
   const where: string[] = [];
   const replacements: Record<string, string> = {};
-  const parts = [
-    {
-      id: filter?.product,
-      column: 'stripe_product_id',
-      param: 'segmentProduct',
-      table: 'product_mrr_movements',
-    },
-    { id: filter?.price, column: 'stripe_price_id', param: 'segmentPrice', table: 'price_mrr_movements' },
-  ];
-  for (const { id, column, param, table } of parts) {
-    if (!id) continue;
-    replacements[param] = id;
+  if (filter?.product) {
+    replacements.segmentProduct = filter.product;
     where.push(
       on === 'movements'
-        ? `m.${column} = :${param}`
+        ? 'm.stripe_product_id = :segmentProduct'
         : on === 'subscriptions'
-          ? `(s.${column} = :${param} OR EXISTS (SELECT 1 FROM subscription_items si
-               WHERE si.stripe_subscription_id = s.stripe_subscription_id AND si.${column} = :${param}))`
-          : `EXISTS (SELECT 1 FROM ${table} pm
-               WHERE pm.stripe_customer_id = c.stripe_customer_id AND pm.${column} = :${param})`,
+          ? `(s.stripe_product_id = :segmentProduct OR EXISTS (SELECT 1 FROM subscription_items si
+               WHERE si.stripe_subscription_id = s.stripe_subscription_id AND si.stripe_product_id = :segmentProduct))`
+          : `EXISTS (SELECT 1 FROM product_mrr_movements pm
+               WHERE pm.stripe_customer_id = c.stripe_customer_id AND pm.stripe_product_id = :segmentProduct)`,
+    );
+  }
+  if (filter?.price) {
+    replacements.segmentPrice = filter.price;
+    // The price's product as well: it leads the plan's product rows to the product's index.
+    const product = 'SELECT p.stripe_product_id FROM prices p WHERE p.stripe_price_id = :segmentPrice';
+    where.push(
+      on === 'movements'
+        ? `m.stripe_price_id = :segmentPrice AND m.stripe_product_id = (${product})`
+        : on === 'subscriptions'
+          ? `(s.stripe_price_id = :segmentPrice OR EXISTS (SELECT 1 FROM subscription_items si
+               WHERE si.stripe_subscription_id = s.stripe_subscription_id AND si.stripe_price_id = :segmentPrice))`
+          : `(EXISTS (SELECT 1 FROM product_mrr_movements pm
+                WHERE pm.stripe_customer_id = c.stripe_customer_id AND pm.stripe_product_id = (${product})
+                  AND pm.stripe_price_id = :segmentPrice)
+              OR EXISTS (SELECT 1 FROM price_mrr_movements pm
+                WHERE pm.stripe_customer_id = c.stripe_customer_id AND pm.stripe_price_id = :segmentPrice))`,
     );
   }
   if (filter?.currency) {
