@@ -267,13 +267,15 @@ describe('subscriptionHistory by product and price', () => {
       ['2025-01-05', '2025-02-05', 20_000],
       ['2025-02-05', null, 30_000],
     ]);
-    expect(h.products.map((p) => [p.productId, p.spans.map((s) => [s.start, s.end, s.mrr])])).toEqual([
-      ['prod_ai', [['2025-02-05', null, 10_000]]],
-      ['prod_clinic', [['2025-01-05', null, 20_000]]],
+    expect(
+      h.prices.map((p) => [p.productId, p.priceId, p.spans.map((s) => [s.start, s.end, s.mrr])]),
+    ).toEqual([
+      ['prod_ai', 'ai', [['2025-02-05', null, 10_000]]],
+      ['prod_clinic', 'clinic', [['2025-01-05', null, 20_000]]],
     ]);
   });
 
-  it('moves the clinic plan from R$ 200 to R$ 350 (clinic 10) on Feb 5: one product part grows, the first price stops and the second starts', () => {
+  it('moves the clinic plan from R$ 200 to R$ 350 (clinic 10) on Feb 5: the first price stops, the second starts, and their sum (the product) grows by R$ 150', () => {
     const clinic10: PriceInput = { ...clinic, id: 'clinic_10', unit_amount: 35_000 };
     const h = subscriptionHistory(
       sub(),
@@ -284,18 +286,18 @@ describe('subscriptionHistory by product and price', () => {
       '2025-03-01',
       DEFAULT_METRIC_SETTINGS,
     );
-    expect(h.products.map((p) => [p.productId, p.spans.map((s) => [s.start, s.end, s.mrr])])).toEqual([
-      [
-        'prod_clinic',
-        [
-          ['2025-01-05', '2025-02-05', 20_000],
-          ['2025-02-05', null, 35_000],
-        ],
-      ],
-    ]);
     expect(h.prices.map((p) => [p.priceId, p.spans.map((s) => [s.start, s.end, s.mrr])])).toEqual([
       ['clinic', [['2025-01-05', '2025-02-05', 20_000]]],
       ['clinic_10', [['2025-02-05', null, 35_000]]],
+    ]);
+    const product = customerSpans(h.prices.map((p) => ({ ...p, subscriptionId: h.subscriptionId })));
+    expect(product.map((s) => [s.start, s.end, s.mrr, s.subscriptionIds])).toEqual([
+      ['2025-01-05', '2025-02-05', 20_000, ['sub_1']],
+      ['2025-02-05', null, 35_000, ['sub_1']],
+    ]);
+    expect(customerMovements(product).map((m) => [m.day, m.type, m.amount])).toEqual([
+      ['2025-01-05', 'new', 20_000],
+      ['2025-02-05', 'expansion', 15_000],
     ]);
   });
 });

@@ -18,7 +18,7 @@ import {
   subscriptionMrr,
   subscriptionMrrState,
 } from './mrr.ts';
-import { type PriceShare, type ProductShare, sharesByProduct, splitByPrice } from './products.ts';
+import { type PriceShare, splitByPrice } from './products.ts';
 import { DEFAULT_METRIC_SETTINGS, type MetricSettings } from './settings.ts';
 
 export interface HistoryLine {
@@ -60,38 +60,11 @@ export interface SubscriptionHistory {
   subscriptionId: string;
   currency: string;
   spans: HistorySpan[];
-  /** The same history split by product (products.ts); each day's parts add up to `spans`. */
-  products: { productId: string; spans: HistorySpan[] }[];
-  /** The same history split by price (plan); a product's prices add up to the product's part. */
+  /**
+   * The same history split by price (plan; products.ts), ordered by product and price: each
+   * day's parts add up to `spans`, and a product's part is the sum of its prices'.
+   */
   prices: { productId: string; priceId: string; spans: HistorySpan[] }[];
-}
-
-/**
- * Spans of a subscription's parts (its products or its prices), by key: every part seen so far
- * gets each later period, at 0 when it has no share in it.
- */
-class PartSpans<P extends ProductShare> {
-  private readonly parts = new Map<string, { part: P; spans: HistorySpan[] }>();
-  constructor(private readonly keyOf: (part: P) => string) {}
-
-  extend(shares: readonly P[], day: Day, end: Day | null): void {
-    for (const p of shares) {
-      const key = this.keyOf(p);
-      if (!this.parts.has(key)) this.parts.set(key, { part: p, spans: [] });
-    }
-    for (const [key, { spans }] of this.parts) {
-      const share = shares.find((p) => this.keyOf(p) === key);
-      extendSpans(spans, day, end, share?.mrr ?? 0, share?.mrrReporting ?? 0);
-    }
-  }
-
-  /** The parts that had MRR, ordered by key, as `{ ...identity(part), spans }`. */
-  list<T>(identity: (part: P) => T): (T & { spans: HistorySpan[] })[] {
-    return [...this.parts]
-      .filter(([, { spans }]) => spans.length > 0)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, { part, spans }]) => ({ ...identity(part), spans }));
-  }
 }
 
 /** Appends [day, end) at these amounts: extends the last span when equal, skips zero. */
@@ -192,11 +165,12 @@ export function subscriptionHistory(
   // `unpaid` is evaluated as the live status it had before; the unpaid day ends it below.
   const status = sub.status === 'unpaid' ? 'active' : sub.status;
   const spans: HistorySpan[] = [];
-  const productSpans = new PartSpans<ProductShare>((p) => p.productId);
-  const priceSpans = new PartSpans<PriceShare>((p) => `${p.productId}\u0000${p.priceId}`);
+  // Every price seen so far gets each later period, at 0 when it has no share in it.
+  const priceSpans = new Map<string, { productId: string; priceId: string; spans: HistorySpan[] }>();
+  const priceKey = (p: PriceShare) => `${p.productId}\u0000${p.priceId}`;
   const amounts = new Map<
     string,
-    { currency: string; mrr: number; mrrReporting: number; products: ProductShare[]; prices: PriceShare[] }
+    { currency: string; mrr: number; mrrReporting: number; prices: PriceShare[] }
   >();
   let currency =
     sub.currentItems[0]?.price.currency.toUpperCase() ?? lines[0]?.price.currency.toUpperCase() ?? '';
@@ -206,7 +180,6 @@ export function subscriptionHistory(
     const t = dayEndMs(day);
     let mrr = 0;
     let mrrReporting = 0;
-    let products: ProductShare[] = [];
     let prices: PriceShare[] = [];
     if (!(sub.unpaid_since && sub.unpaid_since <= day)) {
       const items: SubscriptionItemInput[] = [];
@@ -240,34 +213,40 @@ export function subscriptionHistory(
           let amount = amounts.get(key);
           if (!amount) {
             const r = subscriptionMrr(input, day, settings);
-            const byPrice = splitByPrice(items, r.mrrMinor, r.reportingMrrMinor);
             amount = {
               currency: r.currency,
               mrr: r.mrrMinor,
               mrrReporting: r.reportingMrrMinor,
-              products: sharesByProduct(byPrice),
-              prices: byPrice,
+              prices: splitByPrice(items, r.mrrMinor, r.reportingMrrMinor),
             };
             amounts.set(key, amount);
           }
           currency = amount.currency;
           mrr = amount.mrr;
           mrrReporting = amount.mrrReporting;
-          products = amount.products;
           prices = amount.prices;
         }
       }
     }
     extendSpans(spans, day, end, mrr, mrrReporting);
-    productSpans.extend(products, day, end);
-    priceSpans.extend(prices, day, end);
+    for (const p of prices) {
+      const key = priceKey(p);
+      if (!priceSpans.has(key))
+        priceSpans.set(key, { productId: p.productId, priceId: p.priceId, spans: [] });
+    }
+    for (const [key, part] of priceSpans) {
+      const share = prices.find((p) => priceKey(p) === key);
+      extendSpans(part.spans, day, end, share?.mrr ?? 0, share?.mrrReporting ?? 0);
+    }
   }
   return {
     subscriptionId: sub.id,
     currency,
     spans,
-    products: productSpans.list((p) => ({ productId: p.productId })),
-    prices: priceSpans.list((p) => ({ productId: p.productId, priceId: p.priceId })),
+    prices: [...priceSpans]
+      .filter(([, part]) => part.spans.length > 0)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, part]) => part),
   };
 }
 
@@ -275,7 +254,10 @@ export interface CustomerSpan extends HistorySpan {
   subscriptionIds: string[];
 }
 
-/** Sums a customer's subscription histories into customer spans (MRR and reporting MRR), merged where equal. */
+/**
+ * Sums a customer's subscription histories (or parts of them, such as their prices of one
+ * product) into customer spans (MRR and reporting MRR), merged where equal.
+ */
 export function customerSpans(
   histories: readonly Pick<SubscriptionHistory, 'subscriptionId' | 'spans'>[],
 ): CustomerSpan[] {
@@ -298,7 +280,8 @@ export function customerSpans(
       if (!s) continue;
       mrr += s.mrr;
       mrrReporting += s.mrrReporting;
-      ids.push(h.subscriptionId);
+      // Parts of one subscription (its prices) name it once.
+      if (!ids.includes(h.subscriptionId)) ids.push(h.subscriptionId);
     }
     const end = sorted[i + 1] ?? null;
     const last = out[out.length - 1];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PriceInput } from './mrr.ts';
-import { allocate, sharesByProduct, splitByPrice } from './products.ts';
+import { allocate, splitByPrice } from './products.ts';
 import { rat } from './rational.ts';
 
 describe('allocate', () => {
@@ -97,7 +97,7 @@ describe('splitByPrice', () => {
   });
 });
 
-describe('sharesByProduct', () => {
+describe('products as the sums of their prices', () => {
   it('gives AI monthly R$ 100 + yearly R$ 1,200 (R$ 100 a month) + Plus R$ 200 → R$ 400 of AI, R$ 0 of clinic usage', () => {
     const metered: PriceInput = { ...clinic, id: 'usage', usage_type: 'metered' };
     const prices = splitByPrice(
@@ -110,19 +110,15 @@ describe('sharesByProduct', () => {
       40_000,
       40_000,
     );
-    expect(prices.map((p) => [p.priceId, p.mrr])).toEqual([
-      ['ai', 10_000],
-      ['ai_plus', 20_000],
-      ['ai_y', 10_000],
-      ['usage', 0],
-    ]);
-    expect(sharesByProduct(prices)).toEqual([
-      { productId: 'prod_ai', mrr: 40_000, mrrReporting: 40_000 },
-      { productId: 'prod_clinic', mrr: 0, mrrReporting: 0 },
+    expect(prices.map((p) => [p.productId, p.priceId, p.mrr])).toEqual([
+      ['prod_ai', 'ai', 10_000],
+      ['prod_ai', 'ai_plus', 20_000],
+      ['prod_ai', 'ai_y', 10_000],
+      ['prod_clinic', 'usage', 0],
     ]);
   });
 
-  it('keeps the products partitioning the MRR exactly when the price parts are rounded: 100 over 3 equal prices of 2 products', () => {
+  it('keeps the products partitioning the MRR exactly when the price parts are rounded: 100 over 3 equal prices of 2 products → 67 + 33', () => {
     const prices = splitByPrice(
       [
         { price: ai, quantity: 1 },
@@ -133,9 +129,8 @@ describe('sharesByProduct', () => {
       100,
     );
     expect(prices.map((p) => p.mrr)).toEqual([34, 33, 33]);
-    expect(sharesByProduct(prices).map((p) => [p.productId, p.mrr])).toEqual([
-      ['prod_ai', 67],
-      ['prod_clinic', 33],
-    ]);
+    const byProduct = (product: string) =>
+      prices.filter((p) => p.productId === product).reduce((sum, p) => sum + p.mrr, 0);
+    expect([byProduct('prod_ai'), byProduct('prod_clinic')]).toEqual([67, 33]);
   });
 });

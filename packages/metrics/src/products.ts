@@ -3,21 +3,19 @@
  * its items in proportion to the items' undiscounted monthly amounts, so a subscription-level
  * discount spreads pro rata. Parts are rounded by largest remainder: they add up to the
  * subscription's MRR exactly, in its currency and in the reporting currency alike. A product's
- * part is the sum of its prices' parts, so prices and products both partition the MRR.
+ * part is the sum of its prices' parts (the engine adds them up), so prices and products both
+ * partition the MRR.
  */
 import { itemMonthlyAmount, type SubscriptionItemInput } from './mrr.ts';
 import { add, floorDiv, mul, type Rational, rat, ZERO } from './rational.ts';
 
-export interface ProductShare {
+export interface PriceShare {
   /** Stripe product id; '' when the price names none. */
   productId: string;
-  mrr: number;
-  mrrReporting: number;
-}
-
-export interface PriceShare extends ProductShare {
   /** Stripe price id; '' for an inline price without one. */
   priceId: string;
+  mrr: number;
+  mrrReporting: number;
 }
 
 /**
@@ -73,17 +71,4 @@ export function splitByPrice(
     mrr: local[i]!,
     mrrReporting: reporting[i]!,
   }));
-}
-
-/** Each product's part: the sum of its prices' parts (`prices` ordered by product, as splitByPrice gives them). */
-export function sharesByProduct(prices: readonly PriceShare[]): ProductShare[] {
-  const out: ProductShare[] = [];
-  for (const p of prices) {
-    const last = out.at(-1);
-    if (last?.productId === p.productId) {
-      last.mrr += p.mrr;
-      last.mrrReporting += p.mrrReporting;
-    } else out.push({ productId: p.productId, mrr: p.mrr, mrrReporting: p.mrrReporting });
-  }
-  return out;
 }

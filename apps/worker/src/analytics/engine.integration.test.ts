@@ -283,8 +283,8 @@ describe.each(await testDialects())('analytics engine on %s', (dialect) => {
         products.map((product) => segmentDailySeries(t.db, { product }, from, to)),
       );
       // And plan segments: each subscription's MRR split across its items' prices.
-      const prices = (await rows(t, `SELECT DISTINCT stripe_price_id AS p FROM ${PLANS}`)).map(
-        (r) => String(r.p),
+      const prices = (await rows(t, `SELECT DISTINCT stripe_price_id AS p FROM ${PLANS}`)).map((r) =>
+        String(r.p),
       );
       expect(prices.length).toBeGreaterThan(products.length);
       const byPrice = await Promise.all(prices.map((price) => segmentDailySeries(t.db, { price }, from, to)));

@@ -283,19 +283,14 @@ export function computeChunk(
         histories.flatMap((h) => h.prices.map((p) => ({ ...p, subscriptionId: h.subscriptionId }))),
         (p) => p.productId,
       );
-      for (const [productId, priceParts] of byProduct) {
-        const byPrice = groupBy(priceParts, (p) => p.priceId);
-        const onlyPrice = byPrice.size === 1 ? priceParts[0]!.priceId : null;
-        const productParts = histories.flatMap((h) =>
-          h.products
-            .filter((p) => p.productId === productId)
-            .map((p) => ({ subscriptionId: h.subscriptionId, spans: p.spans })),
-        );
-        for (const m of customerMovements(customerSpans(productParts)))
+      for (const [productId, parts] of byProduct) {
+        const byPrice = groupBy(parts, (p) => p.priceId);
+        const onlyPrice = byPrice.size === 1 ? parts[0]!.priceId : null;
+        for (const m of customerMovements(customerSpans(parts)))
           mine.productMovements.push({ ...movementOut(m), productId, priceId: onlyPrice });
         if (onlyPrice !== null) continue;
-        for (const [priceId, parts] of byPrice) {
-          for (const m of customerMovements(customerSpans(parts)))
+        for (const [priceId, priceParts] of byPrice) {
+          for (const m of customerMovements(customerSpans(priceParts)))
             mine.priceMovements.push({ ...movementOut(m), productId, priceId });
         }
       }
