@@ -107,6 +107,29 @@ describe.runIf(chromiumAvailable())('admin pages on a synced simulator account',
     await expect(page.getByLabel('Status').inputValue()).resolves.toBe('past_due');
   });
 
+  it('filters by plan, and names a malformed product in the URL instead of failing', async () => {
+    const products = await stack.caller('admin').customers.products({});
+    const plans = products.flatMap((p) => p.plans);
+    const totals = await Promise.all(
+      plans.map(async (plan) => ({
+        plan,
+        total: (await stack.caller('admin').customers.list({ price: plan.stripePriceId })).total,
+      })),
+    );
+    const { plan, total } = totals.find((t) => t.total > 0)!;
+    await page.goto(`${stack.app.baseUrl}/customers`);
+    await page.getByLabel('Plano').selectOption(plan.stripePriceId);
+    await page.getByRole('button', { name: 'Buscar' }).click();
+    await page.waitForURL(new RegExp(`price=${plan.stripePriceId}`));
+    await page
+      .getByRole('status')
+      .filter({ hasText: new RegExp(`^${formatNumber(total)} clientes? encontrados?$`) })
+      .waitFor();
+    const response = await page.goto(`${stack.app.baseUrl}/customers?product=prod%20x`);
+    expect(response?.status()).toBe(200);
+    await page.getByText('Produto desconhecido; o filtro foi ignorado.').waitFor();
+  });
+
   it('shows customers whose names contain HTML as text', async () => {
     await page.goto(`${stack.app.baseUrl}/customers?q=${encodeURIComponent('<')}&view=table`);
     const links = await page.locator('tbody td:first-child a').allTextContents();

@@ -5,7 +5,7 @@ describe('parseCustomerQuery', () => {
   it('maps the form fields to the list input', () => {
     const { query, view, problems } = parseCustomerQuery(
       new URLSearchParams(
-        'q=%20clinica.com%20&status=active&status=past_due&health=at_risk&product=prod_1&from=2024-01-01&to=2024-01-31&sort=mrr&order=asc&page=3&view=table',
+        'q=%20clinica.com%20&status=active&status=past_due&health=at_risk&product=prod_1&price=price_1m&from=2024-01-01&to=2024-01-31&sort=mrr&order=asc&page=3&view=table',
       ),
     );
     expect(problems).toEqual([]);
@@ -15,6 +15,7 @@ describe('parseCustomerQuery', () => {
       status: ['active', 'past_due'],
       health: ['at_risk'],
       product: 'prod_1',
+      price: 'price_1m',
       dateFrom: '2024-01-01',
       dateTo: '2024-01-31',
       sort: 'mrr',
@@ -38,6 +39,15 @@ describe('parseCustomerQuery', () => {
     );
     expect(query).toEqual({ sort: 'created', order: 'desc', page: 1, limit: PAGE_SIZE });
     expect(problems).toEqual(['Data inválida em “de”: 2024-02-30', 'Data inválida em “até”: yesterday']);
+  });
+
+  it('names and leaves out a product or plan that is not a Stripe id', () => {
+    const { query, problems } = parseCustomerQuery(new URLSearchParams("product=prod 1&price=price_1' OR 1"));
+    expect(query).toEqual({ sort: 'created', order: 'desc', page: 1, limit: PAGE_SIZE });
+    expect(problems).toEqual([
+      'Produto desconhecido; o filtro foi ignorado.',
+      'Plano desconhecido; o filtro foi ignorado.',
+    ]);
   });
 
   it('ignores a reversed period with a message', () => {

@@ -22,6 +22,7 @@ export interface CustomerQuery {
   status?: Status[];
   health?: HealthBand[];
   product?: string;
+  price?: string;
   dateFrom?: string;
   dateTo?: string;
   sort: SortField;
@@ -38,6 +39,16 @@ export interface ParsedCustomerQuery {
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const STRIPE_ID = /^[A-Za-z0-9_-]{1,255}$/;
+
+/** A product or price id from the URL; anything else is named and left out (the router would refuse it). */
+function parseStripeId(value: string | null, problem: string, problems: string[]): string | undefined {
+  const id = value?.trim();
+  if (!id) return undefined;
+  if (STRIPE_ID.test(id)) return id;
+  problems.push(problem);
+  return undefined;
+}
 
 type Status = (typeof STATUS_OPTIONS)[number];
 
@@ -60,7 +71,12 @@ export function parseCustomerQuery(params: URLSearchParams): ParsedCustomerQuery
   const health = params
     .getAll('health')
     .filter((h): h is HealthBand => HEALTH_OPTIONS.some((o) => o.value === h));
-  const product = params.get('product')?.trim() || undefined;
+  const product = parseStripeId(
+    params.get('product'),
+    'Produto desconhecido; o filtro foi ignorado.',
+    problems,
+  );
+  const price = parseStripeId(params.get('price'), 'Plano desconhecido; o filtro foi ignorado.', problems);
   const dateFrom = parseDay(params.get('from'), 'de', problems);
   const dateTo = parseDay(params.get('to'), 'até', problems);
   const dateOk = !(dateFrom && dateTo && dateFrom > dateTo);
@@ -76,6 +92,7 @@ export function parseCustomerQuery(params: URLSearchParams): ParsedCustomerQuery
       ...(status.length ? { status } : {}),
       ...(health.length ? { health } : {}),
       ...(product ? { product } : {}),
+      ...(price ? { price } : {}),
       ...(dateOk && dateFrom ? { dateFrom } : {}),
       ...(dateOk && dateTo ? { dateTo } : {}),
       sort,

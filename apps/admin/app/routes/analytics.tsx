@@ -2,7 +2,6 @@ import {
   AreaChart,
   CohortHeatmap,
   DonutChart,
-  type Formatter,
   LineChart,
   MetricCard,
   MOVEMENT_LABELS,
@@ -13,6 +12,7 @@ import {
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useFetcher, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react';
 import { useEffect, useRef, useState } from 'react';
+import { PlanSelect, planName } from '~/components/PlanSelect';
 import { PageHeader, RouteError } from '~/components/ui';
 import {
   type AnalyticsSegment,
@@ -23,7 +23,7 @@ import {
   RANGE_PRESETS,
   segmentParams,
 } from '~/lib/analytics-range';
-import { billingInterval, statusLabel } from '~/lib/labels';
+import { statusLabel } from '~/lib/labels';
 import { callerFor } from '~/lib/trpc.server';
 import type { loader as movementsLoader } from './analytics_.movements';
 
@@ -64,13 +64,7 @@ export default function Analytics() {
     useLoaderData<typeof loader>();
   const productName = (id: string) => products.find((p) => p.stripeProductId === id)?.name ?? id;
   const f = useFormat();
-  const planName = (id: string) => {
-    for (const p of products) {
-      const plan = p.plans.find((x) => x.stripePriceId === id);
-      if (plan) return `${p.name ?? p.stripeProductId} — ${planLabel(plan, f)}`;
-    }
-    return id;
-  };
+  const planOf = (id: string) => planName(products, id, f);
   const navigation = useNavigation();
   const [params] = useSearchParams();
   const currency = overview.currency;
@@ -129,24 +123,7 @@ export default function Analytics() {
                 ))}
               </select>
             </div>
-            <div className="field">
-              <label htmlFor="price">Plano</label>
-              <select id="price" name="price" className="plan-select" defaultValue={segment.price ?? ''}>
-                <option value="">Todos</option>
-                {products
-                  .filter((p) => p.plans.length > 0)
-                  .map((p) => (
-                    <optgroup key={p.stripeProductId} label={p.name ?? p.stripeProductId}>
-                      {p.plans.map((plan) => (
-                        <option key={plan.stripePriceId} value={plan.stripePriceId}>
-                          {planLabel(plan, f)}
-                          {plan.active ? '' : ' (inativo)'}
-                        </option>
-                      ))}
-                    </optgroup>
-                  ))}
-              </select>
-            </div>
+            <PlanSelect products={products} value={segment.price} />
             <div className="field">
               <label htmlFor="currency">Moeda</label>
               <input
@@ -202,8 +179,8 @@ export default function Analytics() {
         {f.date(range.from)} a {f.date(range.to)} · valores em {currency.toUpperCase()}
         {overview.asOf ? ` · dados até ${f.date(overview.asOf)}` : ''}. As datas “De/Até” valem para o período
         “Personalizado”.
-        {segmentLabel(segment, productName, planName) ? (
-          <strong> Segmento: {segmentLabel(segment, productName, planName)}.</strong>
+        {segmentLabel(segment, productName, planOf) ? (
+          <strong> Segmento: {segmentLabel(segment, productName, planOf)}.</strong>
         ) : null}
         {segment.product || segment.price
           ? ' O MRR de cada assinatura é repartido entre os produtos e planos dos seus itens, na proporção dos preços de tabela.'
@@ -508,26 +485,15 @@ export function ErrorBoundary() {
   return <RouteError what="os indicadores" />;
 }
 
-type Plan = Awaited<ReturnType<typeof loader>>['products'][number]['plans'][number];
-
-/** A plan by its nickname, else its amount: "Clínica 10 — R$ 350,00 por mês". */
-function planLabel(plan: Plan, f: Formatter): string {
-  const amount =
-    plan.unitAmount === null
-      ? `escalonado ${billingInterval(plan.interval, plan.intervalCount)}`
-      : `${f.money(plan.unitAmount, plan.currency)} ${billingInterval(plan.interval, plan.intervalCount)}`;
-  return plan.nickname ? `${plan.nickname} — ${amount}` : amount;
-}
-
 /** The segment in words, or null for the whole account. */
 function segmentLabel(
   segment: AnalyticsSegment,
   productName: (id: string) => string,
-  planName: (id: string) => string,
+  planOf: (id: string) => string,
 ): string | null {
   const parts = [
     segment.product ? `produto ${productName(segment.product)}` : null,
-    segment.price ? `plano ${planName(segment.price)}` : null,
+    segment.price ? `plano ${planOf(segment.price)}` : null,
     segment.currency ? `moeda ${segment.currency}` : null,
     segment.country ? `país ${segment.country}` : null,
     segment.metadataKey ? `${segment.metadataKey} = “${segment.metadataValue}”` : null,

@@ -3,6 +3,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData, useLocation, useNavigation, useSearchParams } from '@remix-run/react';
 import { CustomerCards, CustomerTable } from '~/components/CustomerList';
 import { ExportButton } from '~/components/ExportButton';
+import { PlanSelect } from '~/components/PlanSelect';
 import { EmptyState, PageHeader, Pagination, RouteError, Skeleton } from '~/components/ui';
 import { exportHref, parseCustomerQuery, SORT_OPTIONS } from '~/lib/customer-query';
 import { HEALTH_OPTIONS, STATUS_OPTIONS, statusLabel } from '~/lib/labels';
@@ -35,7 +36,13 @@ export default function Customers() {
     return `?${next}`;
   };
   const filtered = Boolean(
-    query.search || query.status || query.health || query.product || query.dateFrom || query.dateTo,
+    query.search ||
+      query.status ||
+      query.health ||
+      query.product ||
+      query.price ||
+      query.dateFrom ||
+      query.dateTo,
   );
 
   return (
@@ -111,6 +118,7 @@ export default function Customers() {
             ))}
           </select>
         </div>
+        <PlanSelect products={products} value={query.price} />
         <div className="field">
           <label htmlFor="from">Cadastro de</label>
           <input id="from" name="from" type="date" defaultValue={params.get('from') ?? ''} />
