@@ -1,15 +1,6 @@
+import type { PlanOption } from '@medpro/db';
 import { type Formatter, useFormat } from '@medpro/widgets';
 import { billingInterval } from '~/lib/labels';
-
-export interface PlanOption {
-  stripePriceId: string;
-  nickname: string | null;
-  currency: string;
-  unitAmount: number | null;
-  interval: string;
-  intervalCount: number;
-  active: boolean;
-}
 
 export interface ProductWithPlans {
   stripeProductId: string;
