@@ -18,7 +18,7 @@ import {
   subscriptionMrr,
   subscriptionMrrState,
 } from './mrr.ts';
-import { type PriceShare, splitByPrice } from './products.ts';
+import { type PriceShare, priceKey, splitByPrice } from './products.ts';
 import { DEFAULT_METRIC_SETTINGS, type MetricSettings } from './settings.ts';
 
 export interface HistoryLine {
@@ -167,7 +167,6 @@ export function subscriptionHistory(
   const spans: HistorySpan[] = [];
   // Every price seen so far gets each later period, at 0 when it has no share in it.
   const priceSpans = new Map<string, { productId: string; priceId: string; spans: HistorySpan[] }>();
-  const priceKey = (p: PriceShare) => `${p.productId}\u0000${p.priceId}`;
   const amounts = new Map<
     string,
     { currency: string; mrr: number; mrrReporting: number; prices: PriceShare[] }

@@ -46,6 +46,11 @@ export function allocate(total: number, weights: readonly Rational[]): number[] 
   return parts.map(Number);
 }
 
+/** One key per product and price, ordering parts by product, then price. */
+export function priceKey(part: { productId: string; priceId: string }): string {
+  return `${part.productId}\u0000${part.priceId}`;
+}
+
 /** The subscription's MRR (`mrr`, `mrrReporting`) split by the prices of `items`, ordered by product and price. */
 export function splitByPrice(
   items: readonly SubscriptionItemInput[],
@@ -54,20 +59,18 @@ export function splitByPrice(
 ): PriceShare[] {
   const weights = new Map<string, { productId: string; priceId: string; weight: Rational }>();
   for (const item of items) {
-    const productId = item.price.product ?? '';
-    const priceId = item.price.id ?? '';
-    const key = `${productId}\u0000${priceId}`;
-    const entry = weights.get(key);
+    const part = { productId: item.price.product ?? '', priceId: item.price.id ?? '' };
+    const entry = weights.get(priceKey(part));
     if (entry) entry.weight = add(entry.weight, itemMonthlyAmount(item));
-    else weights.set(key, { productId, priceId, weight: itemMonthlyAmount(item) });
+    else weights.set(priceKey(part), { ...part, weight: itemMonthlyAmount(item) });
   }
-  const keys = [...weights.keys()].sort();
-  const w = keys.map((k) => weights.get(k)!.weight);
+  const parts = [...weights].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, part]) => part);
+  const w = parts.map((p) => p.weight);
   const local = allocate(mrr, w);
   const reporting = allocate(mrrReporting, w);
-  return keys.map((k, i) => ({
-    productId: weights.get(k)!.productId,
-    priceId: weights.get(k)!.priceId,
+  return parts.map(({ productId, priceId }, i) => ({
+    productId,
+    priceId,
     mrr: local[i]!,
     mrrReporting: reporting[i]!,
   }));

@@ -7,13 +7,17 @@ export const month = z
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Expected a month as YYYY-MM')
   .describe('UTC month, YYYY-MM');
 
-export const stripeCustomerId = z
-  .string()
-  .trim()
-  .min(1)
-  .max(255)
-  .regex(/^[A-Za-z0-9_-]+$/, 'Not a Stripe customer id (cus_…)')
-  .describe('Stripe customer id');
+/** A Stripe object id ("cus_…"): letters, digits, _ and -, as Stripe issues them. */
+function stripeObjectId(object: string, prefix: string) {
+  return z
+    .string()
+    .trim()
+    .min(1)
+    .max(255)
+    .regex(/^[A-Za-z0-9_-]+$/, `Not a Stripe ${object} id (${prefix}_…)`);
+}
+
+export const stripeCustomerId = stripeObjectId('customer', 'cus').describe('Stripe customer id');
 
 export const page = z.number().int().min(1).max(100_000).default(1);
 export const limit = (fallback: number, max = 100) =>
@@ -43,19 +47,9 @@ export function paginate(total: number, input: { page: number; limit: number }) 
   return { page: input.page, limit: input.limit, total, totalPages: Math.ceil(total / input.limit) };
 }
 
-export const productId = z
-  .string()
-  .trim()
-  .min(1)
-  .max(255)
-  .regex(/^[A-Za-z0-9_-]+$/, 'Not a Stripe product id (prod_…)');
+export const productId = stripeObjectId('product', 'prod');
 
-export const priceId = z
-  .string()
-  .trim()
-  .min(1)
-  .max(255)
-  .regex(/^[A-Za-z0-9_-]+$/, 'Not a Stripe price id (price_…)');
+export const priceId = stripeObjectId('price', 'price');
 
 export const countryCode = z
   .string()

@@ -107,9 +107,12 @@ export interface AnalyticsSegment {
   metadataValue?: string;
 }
 
+/** A Stripe product or price id, as the router accepts it. */
+export const STRIPE_ID_PATTERN = /^[A-Za-z0-9_-]{1,255}$/;
+
 const SEGMENT_FIELDS = [
-  { param: 'product', field: 'product', pattern: /^[A-Za-z0-9_-]{1,255}$/, problem: 'Produto desconhecido.' },
-  { param: 'price', field: 'price', pattern: /^[A-Za-z0-9_-]{1,255}$/, problem: 'Plano desconhecido.' },
+  { param: 'product', field: 'product', pattern: STRIPE_ID_PATTERN, problem: 'Produto desconhecido.' },
+  { param: 'price', field: 'price', pattern: STRIPE_ID_PATTERN, problem: 'Plano desconhecido.' },
   {
     param: 'currency',
     field: 'currency',

@@ -3,6 +3,7 @@
  * the back button works. This turns search params into the router's list input, dropping
  * values it cannot use and saying which, instead of failing the page.
  */
+import { STRIPE_ID_PATTERN } from './analytics-range';
 import { HEALTH_OPTIONS, type HealthBand, STATUS_OPTIONS } from './labels';
 
 export const SORT_OPTIONS = [
@@ -39,13 +40,12 @@ export interface ParsedCustomerQuery {
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const STRIPE_ID = /^[A-Za-z0-9_-]{1,255}$/;
 
 /** A product or price id from the URL; anything else is named and left out (the router would refuse it). */
 function parseStripeId(value: string | null, problem: string, problems: string[]): string | undefined {
   const id = value?.trim();
   if (!id) return undefined;
-  if (STRIPE_ID.test(id)) return id;
+  if (STRIPE_ID_PATTERN.test(id)) return id;
   problems.push(problem);
   return undefined;
 }

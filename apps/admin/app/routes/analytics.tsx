@@ -64,7 +64,7 @@ export default function Analytics() {
     useLoaderData<typeof loader>();
   const productName = (id: string) => products.find((p) => p.stripeProductId === id)?.name ?? id;
   const f = useFormat();
-  const planOf = (id: string) => planName(products, id, f);
+  const segmentText = segmentLabel(segment, productName, (id) => planName(products, id, f));
   const navigation = useNavigation();
   const [params] = useSearchParams();
   const currency = overview.currency;
@@ -179,9 +179,7 @@ export default function Analytics() {
         {f.date(range.from)} a {f.date(range.to)} · valores em {currency.toUpperCase()}
         {overview.asOf ? ` · dados até ${f.date(overview.asOf)}` : ''}. As datas “De/Até” valem para o período
         “Personalizado”.
-        {segmentLabel(segment, productName, planOf) ? (
-          <strong> Segmento: {segmentLabel(segment, productName, planOf)}.</strong>
-        ) : null}
+        {segmentText ? <strong> Segmento: {segmentText}.</strong> : null}
         {segment.product || segment.price
           ? ' O MRR de cada assinatura é repartido entre os produtos e planos dos seus itens, na proporção dos preços de tabela.'
           : ''}

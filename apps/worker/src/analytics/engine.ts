@@ -154,6 +154,10 @@ function groupBy<T>(list: readonly T[], key: (t: T) => string): Map<string, T[]>
   return out;
 }
 
+function emptyResults(): ChunkResults {
+  return { spans: [], movements: [], productMovements: [], priceMovements: [], figures: [] };
+}
+
 /** Computes one chunk: spans and movements per customer, and the current figures/scores. */
 export function computeChunk(
   inputs: ChunkInputs,
@@ -179,22 +183,9 @@ export function computeChunk(
   const refundsByCustomer = groupBy(inputs.refunds, (r) => r.customerId);
   const pmsByCustomer = groupBy(inputs.paymentMethods, (p) => p.customerId);
 
-  const out: ChunkResults & { failures: CustomerFailure[] } = {
-    spans: [],
-    movements: [],
-    productMovements: [],
-    priceMovements: [],
-    figures: [],
-    failures: [],
-  };
+  const out: ChunkResults & { failures: CustomerFailure[] } = { ...emptyResults(), failures: [] };
   for (const customer of inputs.customers) {
-    const mine: ChunkResults = {
-      spans: [],
-      movements: [],
-      productMovements: [],
-      priceMovements: [],
-      figures: [],
-    };
+    const mine = emptyResults();
     try {
       const subs = subsByCustomer.get(customer.id) ?? [];
       const histories: SubscriptionHistory[] = [];

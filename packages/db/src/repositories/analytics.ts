@@ -130,7 +130,7 @@ export async function cohortSpans(
   to: string,
   segment?: SegmentFilter,
 ): Promise<CustomerSpans[]> {
-  if (isPartSegment(segment)) return partCohortSpans(db, from, to, segment!);
+  if (isPartSegment(segment)) return partCohortSpans(db, from, to, segment);
   const seg = segmentSql(db.dialect, segment);
   const rows = await db.sequelize.query<Raw>(
     `SELECT s.stripe_customer_id, s.start_date, s.end_date, s.mrr_reporting
@@ -296,7 +296,6 @@ export async function getProduct(
     : null;
 }
 
-/** The catalog's products for filter menus: active ones first, then by name. */
 export interface PlanOption {
   stripePriceId: string;
   nickname: string | null;
@@ -308,7 +307,7 @@ export interface PlanOption {
   active: boolean;
 }
 
-/** Products with their recurring prices (plans), for the product and plan pickers. */
+/** The catalog's products for filter menus (active ones first, then by name), with their recurring prices (plans). */
 export async function listProductOptions(
   db: Database,
 ): Promise<{ stripeProductId: string; name: string | null; active: boolean; plans: PlanOption[] }[]> {

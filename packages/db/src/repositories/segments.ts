@@ -36,7 +36,7 @@ export function isSegmented(filter: SegmentFilter | undefined): filter is Segmen
 }
 
 /** Whether the segment holds a part of each customer's MRR (a product's or a plan's), not all of it. */
-export function isPartSegment(filter: SegmentFilter | undefined): boolean {
+export function isPartSegment(filter: SegmentFilter | undefined): filter is SegmentFilter {
   return Boolean(filter?.product || filter?.price);
 }
 
