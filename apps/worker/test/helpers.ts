@@ -24,6 +24,7 @@ export const MIRROR_TABLES: [string, string][] = [
   ['subscription_items', 'stripe_subscription_item_id'],
   ['invoices', 'stripe_invoice_id'],
   ['invoice_lines', 'stripe_line_item_id'],
+  ['invoice_payments', 'stripe_invoice_payment_id'],
   ['charges', 'stripe_charge_id'],
   ['refunds', 'stripe_refund_id'],
   ['payment_methods', 'stripe_payment_method_id'],

@@ -9,9 +9,11 @@ import { createTestDatabase, testDialects } from '@medpro/db/testing';
 import { type Account, generateAccount, type Simulator, startSimulator } from '@medpro/stripe-sim';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completeInvoice, INVOICE_EXPAND } from '../src/sync/backfill.ts';
 import { dbDate } from '../src/sync/dbvalues.ts';
 import { drainInbox } from '../src/sync/events.ts';
 import { LeaseHeldError, newHolderId, runFull, runIncremental, type SyncDeps } from '../src/sync/index.ts';
+import { type FullInvoice, writePage } from '../src/sync/store.ts';
 import { count, dump, gatewayFor, quietLog, until } from './helpers.ts';
 
 // `now` is left to the simulator (today): the 30-day event retention is judged by our clock.
@@ -78,7 +80,8 @@ describe.each(await testDialects())('Stripe sync on %s', (dialect) => {
       const stripe = gatewayFor(sim).stripe;
       const customers = await listAll((p) => stripe.customers.list(p));
       const subs = await listAll((p) => stripe.subscriptions.list({ ...p, status: 'all' }));
-      const invoices = await listAll((p) => stripe.invoices.list(p));
+      const invoices = await listAll((p) => stripe.invoices.list({ ...p, expand: ['data.payments'] }));
+      const invoicePayments = await listAll((p) => stripe.invoicePayments.list(p));
       const charges = await listAll((p) => stripe.charges.list(p));
       const refunds = await listAll((p) => stripe.refunds.list(p));
       const products = await listAll((p) => stripe.products.list(p));
@@ -95,6 +98,7 @@ describe.each(await testDialects())('Stripe sync on %s', (dialect) => {
         for (const l of all) lines.push([inv, l]);
       }
       const itemPages = subs.filter((s) => s.items.has_more).length;
+      const paymentPages = invoices.filter((i) => i.payments?.has_more).length;
 
       // The request budget: one request per 100 objects and type, one partial page per range
       // (5 split types × 4 ranges + 3 catalogs, plus one per split of a range while walking),
@@ -107,7 +111,7 @@ describe.each(await testDialects())('Stripe sync on %s', (dialect) => {
       const deletedReferenced = await count(t.db, 'customers', 'WHERE deleted = 1');
       const ranges = await count(t.db, 'sync_cursors', `WHERE scope = 'run:${run.id}'`);
       expect(ranges).toBeGreaterThanOrEqual(23);
-      const budget = pages + ranges + 16 + 1 + linePages + itemPages + 2 * deletedReferenced;
+      const budget = pages + ranges + 16 + 1 + linePages + itemPages + paymentPages + 2 * deletedReferenced;
       expect(requests).toBeGreaterThanOrEqual(pages);
       expect(requests).toBeLessThanOrEqual(budget);
       expect(requests).toBeLessThan(customers.length); // never a request per customer
@@ -210,6 +214,31 @@ describe.each(await testDialects())('Stripe sync on %s', (dialect) => {
         expect(Number(r.discount_amount)).toBe((l.discount_amounts ?? []).reduce((a, d) => a + d.amount, 0));
       }
 
+      const ipRows = await rows('invoice_payments', 'stripe_invoice_payment_id');
+      expect(ipRows.size).toBe(invoicePayments.length);
+      for (const p of invoicePayments) {
+        const r = ipRows.get(p.id)!;
+        expect([
+          r.stripe_invoice_id,
+          r.stripe_payment_intent_id,
+          r.status,
+          r.amount_paid === null ? null : Number(r.amount_paid),
+          Number(r.amount_requested),
+          ms(r.paid_at),
+        ]).toEqual([
+          p.invoice,
+          p.payment.payment_intent ?? null,
+          p.status,
+          p.amount_paid,
+          p.amount_requested,
+          sec(p.status_transitions.paid_at),
+        ]);
+      }
+
+      // A charge's invoice is the one whose payment names its payment intent.
+      const invoiceOfIntent = new Map(
+        invoicePayments.map((p) => [p.payment.payment_intent as string, p.invoice as string]),
+      );
       const chRows = await rows('charges', 'stripe_charge_id');
       expect(chRows.size).toBe(charges.length);
       for (const c of charges) {
@@ -220,8 +249,19 @@ describe.each(await testDialects())('Stripe sync on %s', (dialect) => {
           Number(r.amount_refunded),
           r.status,
           bool(r.paid),
-        ]).toEqual([c.customer, c.amount, c.amount_refunded, c.status, c.paid]);
+          r.stripe_invoice_id,
+        ]).toEqual([
+          c.customer,
+          c.amount,
+          c.amount_refunded,
+          c.status,
+          c.paid,
+          invoiceOfIntent.get(c.payment_intent as string) ?? null,
+        ]);
       }
+      expect(charges.filter((c) => invoiceOfIntent.has(c.payment_intent as string)).length).toBeGreaterThan(
+        charges.length / 2,
+      );
       const rRows = await rows('refunds', 'stripe_refund_id');
       expect(rRows.size).toBe(refunds.length);
       for (const rf of refunds)
@@ -365,6 +405,73 @@ describe.each(await testDialects())('Stripe sync on %s', (dialect) => {
     }
   });
 
+  it('links a charge to its invoice whichever of the two is written first', { timeout: T }, async () => {
+    const stripe = gatewayFor(sim).stripe;
+    const gateway = gatewayFor(sim);
+    // An invoice paid after a failed attempt: two charges of one payment intent.
+    const invoices = await listAll((p) => stripe.invoices.list({ ...p, status: 'paid' }));
+    let picked: { invoice: FullInvoice; charges: Stripe.Charge[] } | null = null;
+    for (const listed of invoices) {
+      const invoice = await completeInvoice(
+        gateway,
+        await stripe.invoices.retrieve(listed.id, { expand: INVOICE_EXPAND }),
+      );
+      const intent = invoice.payments[0]?.payment.payment_intent as string | undefined;
+      if (!intent) continue;
+      const charges = (await stripe.charges.list({ payment_intent: intent })).data;
+      if (charges.length > 1) {
+        picked = { invoice, charges };
+        break;
+      }
+    }
+    expect(picked).not.toBeNull();
+    const { invoice, charges } = picked!;
+    expect(charges.length).toBeGreaterThan(1);
+    const stamp = { version: Date.now(), now: new Date() };
+    const linked = async (db: SyncDeps['db']) => {
+      const [rows] = (await db.sequelize.query(
+        'SELECT stripe_charge_id AS id, stripe_invoice_id AS invoice FROM charges ORDER BY stripe_charge_id',
+      )) as [{ id: string; invoice: string | null }[], unknown];
+      return rows;
+    };
+    const expected = charges
+      .map((c) => ({ id: c.id, invoice: invoice.invoice.id }))
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+    const chargesFirst = await createTestDatabase(dialect);
+    const invoiceFirst = await createTestDatabase(dialect);
+    const outOfBand = await createTestDatabase(dialect);
+    try {
+      await writePage(chargesFirst.db, 'charges', charges, stamp);
+      expect((await linked(chargesFirst.db)).every((r) => r.invoice === null)).toBe(true);
+      await writePage(chargesFirst.db, 'invoices', [invoice], stamp);
+      expect(await linked(chargesFirst.db)).toEqual(expected);
+
+      await writePage(invoiceFirst.db, 'invoices', [invoice], stamp);
+      await writePage(invoiceFirst.db, 'charges', charges, stamp);
+      expect(await linked(invoiceFirst.db)).toEqual(expected);
+      // A charge written again (a refund event, a reconciliation) keeps its invoice.
+      await writePage(invoiceFirst.db, 'charges', charges, { ...stamp, version: stamp.version + 1 });
+      expect(await linked(invoiceFirst.db)).toEqual(expected);
+
+      // A payment recorded as a charge (paid out of band) names the charge, not an intent.
+      const [first, ...rest] = [...charges].sort((a, b) => (a.id < b.id ? -1 : 1));
+      const byCharge: FullInvoice = {
+        ...invoice,
+        payments: [{ ...invoice.payments[0]!, payment: { type: 'charge', charge: first!.id } }],
+      };
+      await writePage(outOfBand.db, 'charges', charges, stamp);
+      await writePage(outOfBand.db, 'invoices', [byCharge], stamp);
+      expect(await linked(outOfBand.db)).toEqual([
+        { id: first!.id, invoice: invoice.invoice.id },
+        ...rest.map((c) => ({ id: c.id, invoice: null })),
+      ]);
+    } finally {
+      await chargesFirst.destroy();
+      await invoiceFirst.destroy();
+      await outOfBand.destroy();
+    }
+  });
+
   it('never copies personal data back into a customer erased under GDPR', { timeout: T }, async () => {
     const t = await createTestDatabase(dialect);
     try {
@@ -427,6 +534,13 @@ describe.each(await testDialects())('incremental sync on %s', (dialect) => {
       const stripe = d.gateway.stripe;
       const invoices = await listAll((p) => stripe.invoices.list(p));
       const customers = await listAll((p) => stripe.customers.list(p));
+      const invoiceOfIntent = new Map(
+        (await listAll((p) => stripe.invoicePayments.list(p))).map((p) => [
+          p.payment.payment_intent as string,
+          p.invoice as string,
+        ]),
+      );
+      const charges = await listAll((p) => stripe.charges.list(p));
       const reached = await until(
         async () => {
           await runIncremental(d, { triggeredBy: 'test' });
@@ -438,12 +552,52 @@ describe.each(await testDialects())('incremental sync on %s', (dialect) => {
             'SELECT stripe_customer_id AS id FROM customers WHERE deleted = 0',
           )) as [{ id: string }[], unknown];
           const live = new Set(cs.map((c) => c.id));
-          return invoices.every((i) => byId.get(i.id) === i.status) && customers.every((c) => live.has(c.id));
+          const [chs] = (await t.db.sequelize.query(
+            'SELECT stripe_charge_id AS id, stripe_invoice_id AS invoice FROM charges',
+          )) as [{ id: string; invoice: string | null }[], unknown];
+          const invoiceOf = new Map(chs.map((c) => [c.id, c.invoice]));
+          return (
+            invoices.every((i) => byId.get(i.id) === i.status) &&
+            customers.every((c) => live.has(c.id)) &&
+            charges.every(
+              (c) => invoiceOf.get(c.id) === (invoiceOfIntent.get(c.payment_intent as string) ?? null),
+            )
+          );
         },
         60_000,
         200,
       );
       expect(reached).toBe(true);
+    } finally {
+      await t.destroy();
+      await sim.stop();
+    }
+  });
+
+  it('an invoice payment event re-fetches its invoice with its payments', { timeout: T }, async () => {
+    const sim = await startSimulator({ ...ACCOUNT, port: 0 });
+    const t = await createTestDatabase(dialect);
+    try {
+      const gateway = gatewayFor(sim);
+      const [payment] = (await gateway.stripe.invoicePayments.list({ limit: 1, status: 'paid' })).data;
+      const event = {
+        id: 'evt_invoice_payment_1',
+        object: 'event',
+        type: 'invoice_payment.paid',
+        created: payment!.created,
+        api_version: null,
+        livemode: false,
+        data: { object: payment },
+      } as unknown as Stripe.Event;
+      await storeEvents(t.db, [event], 'webhook');
+      const result = await drainInbox({ db: t.db, gateway, log: quietLog });
+      expect(result).toMatchObject({ processed: 1, skipped: 0, failed: 0 });
+      const [rows] = (await t.db.sequelize.query(
+        'SELECT stripe_invoice_id AS invoice, status FROM invoice_payments WHERE stripe_invoice_payment_id = :id',
+        { replacements: { id: payment!.id } },
+      )) as [{ invoice: string; status: string }[], unknown];
+      expect(rows).toEqual([{ invoice: payment!.invoice, status: 'paid' }]);
+      expect(await count(t.db, 'invoices', `WHERE stripe_invoice_id = '${payment!.invoice}'`)).toBe(1);
     } finally {
       await t.destroy();
       await sim.stop();

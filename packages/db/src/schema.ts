@@ -825,3 +825,40 @@ export const TABLES_V5: Record<string, TableDefinition> = {
     ],
   },
 };
+
+/**
+ * V6: invoice payments, the pinned API's link between an invoice and the payments that pay it
+ * (a charge no longer names its invoice). The sync links charges.stripe_invoice_id through them
+ * by payment intent (or by charge, for payments recorded as one), whichever is written first.
+ * Every field is a column; no raw copy: the invoice's own raw holds its payments as listed.
+ */
+export const TABLES_V6: Record<string, TableDefinition> = {
+  invoice_payments: {
+    attributes: {
+      id,
+      stripe_invoice_payment_id: stripeId(),
+      stripe_invoice_id: { type: STRING(255), allowNull: false },
+      stripe_payment_intent_id: { type: STRING(255), allowNull: true },
+      stripe_charge_id: { type: STRING(255), allowNull: true },
+      status: { type: STRING(20), allowNull: false },
+      is_default: { type: BOOLEAN, allowNull: false, defaultValue: false },
+      amount_requested: money(),
+      amount_paid: money(),
+      currency: { type: STRING(3), allowNull: false },
+      paid_at: { type: DATE, allowNull: true },
+      canceled_at: { type: DATE, allowNull: true },
+      stripe_created_at: { type: DATE, allowNull: true },
+      source_version: sourceVersion,
+      ...timestamps,
+    },
+    indexes: [
+      { name: 'idx_invoice_payments_invoice', fields: ['stripe_invoice_id'] },
+      { name: 'idx_invoice_payments_intent', fields: ['stripe_payment_intent_id'] },
+      { name: 'idx_invoice_payments_charge', fields: ['stripe_charge_id'] },
+    ],
+  },
+};
+
+export const TABLE_INDEXES_V15: Record<string, { name: string; fields: string[] }[]> = {
+  charges: [{ name: 'idx_charges_payment_intent', fields: ['stripe_payment_intent_id'] }],
+};

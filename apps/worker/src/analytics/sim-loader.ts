@@ -2,7 +2,7 @@
  * Loads a simulator account straight into the mirror tables, through the sync's own mapping and
  * writing (`writePage`), without HTTP: the objects are rendered as the API would return them to
  * the backfill's list calls, with the expansions the engine relies on (price tiers, invoice
- * discounts, the customer's default payment method). For tests and benchmarks only.
+ * discounts and payments, the customer's default payment method). For tests and benchmarks only.
  */
 import type { Database } from '@medpro/db';
 import type { Account } from '@medpro/stripe-sim';
@@ -70,9 +70,11 @@ export async function loadSimulatorAccount(db: Database, account: Account): Prom
     const expanded = (inv.discounts ?? []).map((d) =>
       typeof d === 'string' ? (discounts.render(discounts.find(d), asOf) as Stripe.Discount) : d,
     );
+    const payments = store.include('invoice', i, 'payments', asOf) as Stripe.ApiList<Stripe.InvoicePayment>;
     return {
-      invoice: { ...inv, discounts: expanded },
+      invoice: { ...inv, discounts: expanded, payments },
       lines: store.invoiceLines(i).map((l) => render<Stripe.InvoiceLineItem>('line_item', l)),
+      payments: payments.data,
     };
   });
   await write('charges', 'charge', (i) => render<Stripe.Charge>('charge', i));

@@ -125,8 +125,13 @@ async function fetchPage<T extends BackfillType>(
         case 'subscriptions':
           return stripe.subscriptions.list({ ...base, created, status: 'all' });
         case 'invoices':
-          // The analytics engine needs each discount's coupon (once vs. recurring) to rebuild MRR.
-          return stripe.invoices.list({ ...base, created, expand: ['data.discounts'] });
+          // The analytics engine needs each discount's coupon (once vs. recurring) to rebuild
+          // MRR; the payments link charges to their invoice.
+          return stripe.invoices.list({
+            ...base,
+            created,
+            expand: INVOICE_EXPAND.map((field) => `data.${field}`),
+          });
         case 'charges':
           return stripe.charges.list({ ...base, created });
         case 'refunds':
@@ -155,53 +160,74 @@ async function fetchPage<T extends BackfillType>(
   };
 }
 
-/** A subscription's embedded items hold 10 at most; the rest come from /v1/subscription_items. */
+/**
+ * An embedded list (a subscription's items, an invoice's lines or payments) holds 10 entries at
+ * most: the rest come from the list's own endpoint, after its last entry.
+ */
+async function completeList<T extends { id: string }>(
+  gateway: StripeGateway,
+  what: string,
+  embedded: Stripe.ApiList<T> | undefined,
+  list: (stripe: Stripe, startingAfter: string) => Promise<Stripe.ApiList<T>>,
+  signal?: AbortSignal,
+): Promise<T[]> {
+  const all = [...(embedded?.data ?? [])];
+  let more = embedded?.has_more ?? false;
+  while (more && all.length) {
+    const page = await gateway.call(what, (stripe) => list(stripe, all[all.length - 1]!.id), signal);
+    all.push(...page.data);
+    more = page.has_more && page.data.length > 0;
+  }
+  return all;
+}
+
 export async function completeSubscription(
   gateway: StripeGateway,
   subscription: Stripe.Subscription,
   signal?: AbortSignal,
 ): Promise<FullSubscription> {
-  const items = [...subscription.items.data];
-  let more = subscription.items.has_more;
-  while (more) {
-    const page = await gateway.call(
-      `listing items of ${subscription.id}`,
-      (stripe) =>
-        stripe.subscriptionItems.list({
-          subscription: subscription.id,
-          limit: PAGE_SIZE,
-          ...(items.length ? { starting_after: items[items.length - 1]!.id } : {}),
-        }),
-      signal,
-    );
-    items.push(...page.data);
-    more = page.has_more && page.data.length > 0;
-  }
+  const items = await completeList(
+    gateway,
+    `listing items of ${subscription.id}`,
+    subscription.items,
+    (stripe, startingAfter) =>
+      stripe.subscriptionItems.list({
+        subscription: subscription.id,
+        limit: PAGE_SIZE,
+        starting_after: startingAfter,
+      }),
+    signal,
+  );
   return { subscription, items };
 }
 
-/** An invoice's embedded lines hold 10 at most; the rest come from /v1/invoices/:id/lines. */
+/** Invoices are fetched with `payments` expanded (Stripe leaves them out otherwise). */
+export const INVOICE_EXPAND = ['discounts', 'payments'];
+
 export async function completeInvoice(
   gateway: StripeGateway,
   invoice: Stripe.Invoice,
   signal?: AbortSignal,
 ): Promise<FullInvoice> {
-  const lines = [...(invoice.lines?.data ?? [])];
-  let more = invoice.lines?.has_more ?? false;
-  while (more) {
-    const page = await gateway.call(
+  const [lines, payments] = await Promise.all([
+    completeList(
+      gateway,
       `listing lines of ${invoice.id}`,
-      (stripe) =>
-        stripe.invoices.listLineItems(invoice.id, {
-          limit: PAGE_SIZE,
-          ...(lines.length ? { starting_after: lines[lines.length - 1]!.id } : {}),
-        }),
+      invoice.lines,
+      (stripe, startingAfter) =>
+        stripe.invoices.listLineItems(invoice.id, { limit: PAGE_SIZE, starting_after: startingAfter }),
       signal,
-    );
-    lines.push(...page.data);
-    more = page.has_more && page.data.length > 0;
-  }
-  return { invoice, lines };
+    ),
+    completeList(
+      gateway,
+      `listing payments of ${invoice.id}`,
+      invoice.payments,
+      (stripe, startingAfter) =>
+        stripe.invoicePayments.list({ invoice: invoice.id, limit: PAGE_SIZE, starting_after: startingAfter }),
+      signal,
+    ),
+  ]);
+  return { invoice, lines, payments };
 }
 
 /**

@@ -8,10 +8,17 @@ import type { Database } from '@medpro/db';
 import { storeEvents } from '@medpro/db/stripe-inbox';
 import type Stripe from 'stripe';
 import { eventActivity } from './activity.ts';
-import { completeInvoice, completeSubscription, PAGE_SIZE, retrieveCustomer } from './backfill.ts';
+import {
+  completeInvoice,
+  completeSubscription,
+  INVOICE_EXPAND,
+  PAGE_SIZE,
+  retrieveCustomer,
+} from './backfill.ts';
 import type { StripeGateway } from './client.ts';
 import type { Logger } from './context.ts';
 import { dbJson } from './dbvalues.ts';
+import { idOf } from './mappers.ts';
 import { PermanentStripeError } from './retry.ts';
 import { loadCursors, saveCursors } from './runs.ts';
 import {
@@ -107,6 +114,20 @@ const KIND_TYPE: Record<string, ObjectType> = {
   coupon: 'coupons',
 };
 
+/**
+ * The mirrored object an event is about: its own object, or for an invoice payment its invoice
+ * (payments are mirrored with their invoice). Null for objects we do not mirror.
+ */
+function mirroredObject(event: Stripe.Event): { kind: string; id: string } | null {
+  const object = event.data?.object as { object?: string; id?: string; invoice?: unknown } | undefined;
+  if (object?.object === 'invoice_payment') {
+    const invoice = idOf(object.invoice as string | { id: string } | null);
+    return invoice ? { kind: 'invoice', id: invoice } : null;
+  }
+  const kind = object?.object ?? '';
+  return KIND_TYPE[kind] && object?.id ? { kind, id: object.id } : null;
+}
+
 /** Event types that end an object for good: applied from the event, no re-fetch. */
 const DELETIONS = new Set([
   'customer.deleted',
@@ -184,7 +205,7 @@ async function refetch(
       case 'invoice':
         return await completeInvoice(
           gateway,
-          await gateway.call(what, (s) => s.invoices.retrieve(id, { expand: ['discounts'] }), signal),
+          await gateway.call(what, (s) => s.invoices.retrieve(id, { expand: INVOICE_EXPAND }), signal),
           signal,
         );
       case 'charge':
@@ -286,14 +307,14 @@ export async function drainInbox(options: DrainOptions): Promise<DrainResult> {
     const skipped: string[] = [];
     for (const p of batch) {
       tried.add(p.id);
-      const object = p.event.data?.object as { object?: string; id?: string } | undefined;
-      const kind = object?.object ?? '';
-      if (!KIND_TYPE[kind] || !object?.id) {
+      const target = mirroredObject(p.event);
+      if (!target) {
         skipped.push(p.id);
         continue;
       }
-      const key = `${kind}:${object.id}`;
-      const g = groups.get(key) ?? { kind, id: object.id, events: [] };
+      const { kind, id } = target;
+      const key = `${kind}:${id}`;
+      const g = groups.get(key) ?? { kind, id, events: [] };
       g.events.push(p);
       groups.set(key, g);
     }

@@ -5,6 +5,7 @@ import {
   customerRow,
   decimalText,
   invoiceLineRow,
+  invoicePaymentRow,
   invoiceRow,
   priceRow,
   subscriptionRow,
@@ -197,6 +198,38 @@ describe('mappers', () => {
         description: 'Pagamento recebido (R$ 377,00)',
       }),
     ]);
+  });
+
+  it('links an invoice payment to its invoice by payment intent, or by charge when paid out of band', () => {
+    const payment: Stripe.InvoicePayment = {
+      id: 'inpay_1',
+      object: 'invoice_payment',
+      amount_paid: 29900,
+      amount_requested: 29900,
+      created: at('2026-03-01T10:00:00Z'),
+      currency: 'brl',
+      invoice: 'in_1',
+      is_default: true,
+      livemode: false,
+      payment: { type: 'payment_intent', payment_intent: 'pi_1' },
+      status: 'paid',
+      status_transitions: { canceled_at: null, paid_at: at('2026-03-01T10:05:00Z') },
+    };
+    expect(invoicePaymentRow(payment, s)).toMatchObject({
+      stripe_invoice_payment_id: 'inpay_1',
+      stripe_invoice_id: 'in_1',
+      stripe_payment_intent_id: 'pi_1',
+      stripe_charge_id: null,
+      status: 'paid',
+      amount_paid: 29900,
+      paid_at: new Date('2026-03-01T10:05:00Z'),
+      canceled_at: null,
+    });
+    const outOfBand = { ...payment, payment: { type: 'charge', charge: 'ch_9' } } as Stripe.InvoicePayment;
+    expect(invoicePaymentRow(outOfBand, s)).toMatchObject({
+      stripe_payment_intent_id: null,
+      stripe_charge_id: 'ch_9',
+    });
   });
 
   it("stores '' for a customer without email and the default payment method's id", () => {

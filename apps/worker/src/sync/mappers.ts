@@ -307,11 +307,37 @@ export function invoiceLineRow(line: Stripe.InvoiceLineItem, inv: Stripe.Invoice
   };
 }
 
-export function chargeRow(ch: Stripe.Charge, s: Stamp): Row {
+/**
+ * An invoice payment: which payment intent (or charge) pays which invoice. No raw copy: every
+ * field is a column, and the invoice's raw holds the payments it was listed with.
+ */
+export function invoicePaymentRow(p: Stripe.InvoicePayment, s: Stamp): Row {
+  return {
+    stripe_invoice_payment_id: p.id,
+    stripe_invoice_id: idOf(p.invoice),
+    stripe_payment_intent_id: idOf(p.payment.payment_intent),
+    stripe_charge_id: idOf(p.payment.charge),
+    status: p.status,
+    is_default: p.is_default,
+    amount_requested: p.amount_requested,
+    amount_paid: p.amount_paid,
+    currency: p.currency,
+    paid_at: ts(p.status_transitions?.paid_at),
+    canceled_at: ts(p.status_transitions?.canceled_at),
+    stripe_created_at: ts(p.created),
+    source_version: s.version,
+    created_at: s.now,
+    updated_at: s.now,
+  };
+}
+
+/** A charge; its invoice is not on it in the pinned API, but found through invoice payments. */
+export function chargeRow(ch: Stripe.Charge, invoiceId: string | null, s: Stamp): Row {
   return {
     stripe_charge_id: ch.id,
     stripe_customer_id: idOf(ch.customer),
     stripe_payment_intent_id: idOf(ch.payment_intent),
+    stripe_invoice_id: invoiceId,
     amount: ch.amount,
     amount_captured: ch.amount_captured,
     amount_refunded: ch.amount_refunded,

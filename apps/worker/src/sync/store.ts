@@ -14,6 +14,7 @@ import {
   expandedDefaultPaymentMethod,
   idOf,
   invoiceLineRow,
+  invoicePaymentRow,
   invoiceRow,
   paymentMethodRow,
   priceRow,
@@ -216,10 +217,11 @@ export interface FullSubscription {
   items: Stripe.SubscriptionItem[];
 }
 
-/** An invoice with all its lines. */
+/** An invoice with all its lines and payments. */
 export interface FullInvoice {
   invoice: Stripe.Invoice;
   lines: Stripe.InvoiceLineItem[];
+  payments: Stripe.InvoicePayment[];
 }
 
 export type PageOf = {
@@ -460,13 +462,23 @@ async function writeObjects<T extends ObjectType>(
           );
         }
       }
+      // Payments, like lines, are written only with an invoice copy that won.
+      const payments = winners.flatMap(({ payments }) => payments);
+      const paymentRows = payments.map((p) => invoicePaymentRow(p, s));
+      await upsert(db, 'invoice_payments', 'stripe_invoice_payment_id', paymentRows, tx);
+      await linkStoredCharges(db, paymentRows, tx);
       activity.push(...list.flatMap(({ invoice }) => invoiceActivity(invoice)));
       for (const r of rows) if (r.stripe_customer_id) changed.add(r.stripe_customer_id as string);
       return;
     }
     case 'charges': {
       const list = objects as readonly Stripe.Charge[];
-      const rows = list.map((c) => chargeRow(c, s));
+      const invoices = await invoicesOfCharges(
+        db,
+        list.map((c) => ({ id: c.id, paymentIntent: idOf(c.payment_intent) })),
+        tx,
+      );
+      const rows = list.map((c) => chargeRow(c, invoices.get(c.id) ?? null, s));
       await measure('charges', 'stripe_charge_id', rows);
       await upsert(db, 'charges', 'stripe_charge_id', rows, tx);
       activity.push(...list.flatMap(chargeActivity));
@@ -486,6 +498,82 @@ async function writeObjects<T extends ObjectType>(
       return;
     }
   }
+}
+
+const presentIds = (ids: (string | null)[]) => [...new Set(ids.filter((x): x is string => !!x))];
+
+/**
+ * The invoice each charge pays, from the stored invoice payments: the one naming the charge's
+ * payment intent (or the charge itself, for a payment recorded as one). Where several do, the
+ * default payment wins, then the newest.
+ */
+async function invoicesOfCharges(
+  db: Database,
+  charges: readonly { id: string; paymentIntent: string | null }[],
+  tx: Tx,
+): Promise<Map<string, string>> {
+  const paymentIntents = presentIds(charges.map((c) => c.paymentIntent));
+  const ids = charges.map((c) => c.id);
+  if (!ids.length) return new Map();
+  const [rows] = (await db.sequelize.query(
+    `SELECT stripe_invoice_id AS invoice, stripe_payment_intent_id AS pi, stripe_charge_id AS ch
+     FROM invoice_payments
+     WHERE stripe_charge_id IN (:ids) ${paymentIntents.length ? 'OR stripe_payment_intent_id IN (:paymentIntents)' : ''}
+     ORDER BY is_default, stripe_created_at, stripe_invoice_payment_id`,
+    { replacements: { ids, paymentIntents }, transaction: tx },
+  )) as [{ invoice: string; pi: string | null; ch: string | null }[], unknown];
+  // Ascending, so the winner is the last one set.
+  const byIntent = new Map<string, string>();
+  const byCharge = new Map<string, string>();
+  for (const r of rows) {
+    if (r.pi) byIntent.set(r.pi, r.invoice);
+    if (r.ch) byCharge.set(r.ch, r.invoice);
+  }
+  const found = new Map<string, string>();
+  for (const c of charges) {
+    const invoice = (c.paymentIntent ? byIntent.get(c.paymentIntent) : undefined) ?? byCharge.get(c.id);
+    if (invoice) found.set(c.id, invoice);
+  }
+  return found;
+}
+
+/**
+ * Links the stored charges that newly written invoice payments name (charges written before
+ * their invoice); a charge written later finds its invoice itself (invoicesOfCharges). Only
+ * rows whose link changes are rewritten.
+ */
+async function linkStoredCharges(db: Database, payments: readonly Row[], tx: Tx): Promise<void> {
+  const paymentIntents = presentIds(payments.map((p) => p.stripe_payment_intent_id as string | null));
+  const chargeIds = presentIds(payments.map((p) => p.stripe_charge_id as string | null));
+  if (!paymentIntents.length && !chargeIds.length) return;
+  const where = [
+    ...(paymentIntents.length ? ['stripe_payment_intent_id IN (:paymentIntents)'] : []),
+    ...(chargeIds.length ? ['stripe_charge_id IN (:chargeIds)'] : []),
+  ];
+  const [stored] = (await db.sequelize.query(
+    `SELECT stripe_charge_id AS id, stripe_payment_intent_id AS pi, stripe_invoice_id AS invoice
+     FROM charges WHERE ${where.join(' OR ')}`,
+    { replacements: { paymentIntents, chargeIds }, transaction: tx },
+  )) as [{ id: string; pi: string | null; invoice: string | null }[], unknown];
+  if (!stored.length) return;
+  const invoices = await invoicesOfCharges(
+    db,
+    stored.map((c) => ({ id: c.id, paymentIntent: c.pi })),
+    tx,
+  );
+  const changed = stored.filter((c) => (invoices.get(c.id) ?? null) !== c.invoice);
+  if (!changed.length) return;
+  const replacements: Record<string, unknown> = { ids: changed.map((c) => c.id) };
+  const cases = changed.map((c, i) => {
+    replacements[`c${i}`] = c.id;
+    replacements[`i${i}`] = invoices.get(c.id) ?? null;
+    return `WHEN :c${i} THEN :i${i}`;
+  });
+  await db.sequelize.query(
+    `UPDATE charges SET stripe_invoice_id = CASE stripe_charge_id ${cases.join(' ')} END
+     WHERE stripe_charge_id IN (:ids)`,
+    { replacements, transaction: tx },
+  );
 }
 
 /**

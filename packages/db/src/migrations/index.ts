@@ -21,11 +21,13 @@ import {
   TABLE_INDEXES_V12,
   TABLE_INDEXES_V13,
   TABLE_INDEXES_V14,
+  TABLE_INDEXES_V15,
   TABLES_V1,
   TABLES_V2,
   TABLES_V3,
   TABLES_V4,
   TABLES_V5,
+  TABLES_V6,
   type TableDefinition,
 } from '../schema.ts';
 import { PLAN_DDL_MYSQL, PLAN_DDL_SQLITE } from './plan-ddl.ts';
@@ -176,6 +178,16 @@ const MIGRATIONS = [
       await createMissingTables(queryInterface, TABLES_V5);
       if (sequelize.getDialect() === 'mysql') await binaryStripeIdColumns(sequelize);
       await sequelize.query("DELETE FROM settings WHERE `key` = 'metric_settings_computed'");
+    },
+  },
+  {
+    // Charges of an existing mirror get their invoice when the next reconciliation re-lists
+    // invoices with their payments.
+    name: '0023-invoice-payments',
+    async up({ context: { sequelize, queryInterface } }: { context: MigrationContext }) {
+      await createMissingTables(queryInterface, TABLES_V6);
+      await addMissingColumns(queryInterface, {}, TABLE_INDEXES_V15);
+      if (sequelize.getDialect() === 'mysql') await binaryStripeIdColumns(sequelize);
     },
   },
 ];

@@ -40,6 +40,7 @@ const NEW_TABLES = [
   'customer_mrr_spans',
   'job_leases',
   'sessions',
+  'invoice_payments',
 ];
 
 async function tableNames(db: Database): Promise<string[]> {
