@@ -8,6 +8,7 @@ import {
   invoicePaymentRow,
   invoiceRow,
   priceRow,
+  subscriptionItemRow,
   subscriptionRow,
 } from './mappers.ts';
 
@@ -113,8 +114,10 @@ describe('mappers', () => {
       metadata: { plan: 'pro' },
       source_version: s.version,
     });
+    // The items have rows (and raw JSON) of their own: the subscription keeps the list's envelope.
+    expect(JSON.parse(row.raw as string).items).toEqual({ object: 'list', has_more: false, url: '' });
     // Decimal objects are stored as their exact text inside raw too.
-    expect(row.raw).toContain('"unit_amount_decimal":"37700"');
+    expect(subscriptionItemRow(seats, s).raw).toContain('"unit_amount_decimal":"37700"');
   });
 
   it('reaches an invoice subscription through parent, and line price/product through pricing', () => {
@@ -179,6 +182,12 @@ describe('mappers', () => {
       tax: 150,
       total_discount_amount: 1500,
       paid_at: new Date('2026-01-10T01:00:00Z'),
+    });
+    // Lines are stored as rows with their own raw JSON, not again inside the invoice's.
+    expect(JSON.parse(invoiceRow(inv, s).raw as string).lines).toEqual({
+      object: 'list',
+      has_more: false,
+      url: '',
     });
     expect(invoiceLineRow(line, inv, s)).toMatchObject({
       stripe_subscription_id: 'sub_1',

@@ -45,6 +45,16 @@ export function rawJson(object: unknown): string {
   return JSON.stringify(object);
 }
 
+/**
+ * An object's raw JSON without the entries of an embedded list that has rows of its own (a
+ * subscription's items, an invoice's lines), each kept with its own raw there: the envelope
+ * stays (has_more, total_count, url). They were 40–65 % of those objects' JSON, written twice.
+ */
+function rawWithout<T extends object>(object: T, list: keyof T): string {
+  const embedded = object[list] as { data?: unknown } | null | undefined;
+  return rawJson(embedded ? { ...object, [list]: { ...embedded, data: undefined } } : object);
+}
+
 export interface Stamp {
   /** source_version: see docs/decisions/005-stripe-sync.md. */
   version: number;
@@ -218,7 +228,7 @@ export function subscriptionRow(
     start_date: ts(sub.start_date),
     stripe_created_at: ts(sub.created),
     latest_invoice_id: idOf(sub.latest_invoice),
-    raw: rawJson(sub),
+    raw: rawWithout(sub, 'items'),
     source_version: s.version,
     created_at: s.now,
     updated_at: s.now,
@@ -272,7 +282,7 @@ export function invoiceRow(inv: Stripe.Invoice, s: Stamp): Row {
     finalized_at: ts(inv.status_transitions?.finalized_at),
     paid_at: ts(inv.status_transitions?.paid_at),
     due_date: ts(inv.due_date),
-    raw: rawJson(inv),
+    raw: rawWithout(inv, 'lines'),
     source_version: s.version,
     created_at: s.now,
     updated_at: s.now,
