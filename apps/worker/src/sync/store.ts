@@ -539,8 +539,8 @@ async function invoicesOfCharges(
 
 /**
  * Links the stored charges that newly written invoice payments name (charges written before
- * their invoice); a charge written later finds its invoice itself (invoicesOfCharges). Only
- * rows whose link changes are rewritten.
+ * their invoice); a charge written later finds its invoice itself (invoicesOfCharges), by the
+ * same rule. One statement, which rewrites only rows whose link changes.
  */
 async function linkStoredCharges(db: Database, payments: readonly Row[], tx: Tx): Promise<void> {
   const paymentIntents = presentIds(payments.map((p) => p.stripe_payment_intent_id as string | null));
@@ -550,29 +550,14 @@ async function linkStoredCharges(db: Database, payments: readonly Row[], tx: Tx)
     ...(paymentIntents.length ? ['stripe_payment_intent_id IN (:paymentIntents)'] : []),
     ...(chargeIds.length ? ['stripe_charge_id IN (:chargeIds)'] : []),
   ];
-  const [stored] = (await db.sequelize.query(
-    `SELECT stripe_charge_id AS id, stripe_payment_intent_id AS pi, stripe_invoice_id AS invoice
-     FROM charges WHERE ${where.join(' OR ')}`,
-    { replacements: { paymentIntents, chargeIds }, transaction: tx },
-  )) as [{ id: string; pi: string | null; invoice: string | null }[], unknown];
-  if (!stored.length) return;
-  const invoices = await invoicesOfCharges(
-    db,
-    stored.map((c) => ({ id: c.id, paymentIntent: c.pi })),
-    tx,
-  );
-  const changed = stored.filter((c) => (invoices.get(c.id) ?? null) !== c.invoice);
-  if (!changed.length) return;
-  const replacements: Record<string, unknown> = { ids: changed.map((c) => c.id) };
-  const cases = changed.map((c, i) => {
-    replacements[`c${i}`] = c.id;
-    replacements[`i${i}`] = invoices.get(c.id) ?? null;
-    return `WHEN :c${i} THEN :i${i}`;
-  });
+  const invoiceOf = (column: string) =>
+    `(SELECT p.stripe_invoice_id FROM invoice_payments p WHERE p.${column} = charges.${column}
+      ORDER BY p.is_default DESC, p.stripe_created_at DESC, p.stripe_invoice_payment_id DESC LIMIT 1)`;
+  const linked = `COALESCE(${invoiceOf('stripe_payment_intent_id')}, ${invoiceOf('stripe_charge_id')})`;
   await db.sequelize.query(
-    `UPDATE charges SET stripe_invoice_id = CASE stripe_charge_id ${cases.join(' ')} END
-     WHERE stripe_charge_id IN (:ids)`,
-    { replacements, transaction: tx },
+    `UPDATE charges SET stripe_invoice_id = ${linked}
+     WHERE (${where.join(' OR ')}) AND COALESCE(stripe_invoice_id, '') <> COALESCE(${linked}, '')`,
+    { replacements: { paymentIntents, chargeIds }, transaction: tx },
   );
 }
 
