@@ -502,10 +502,12 @@ async function writeObjects<T extends ObjectType>(
 
 const presentIds = (ids: (string | null)[]) => [...new Set(ids.filter((x): x is string => !!x))];
 
+/** Which payment decides a charge's invoice when several name it: the default, then the newest. */
+const PAYMENT_PRECEDENCE = 'is_default DESC, stripe_created_at DESC, stripe_invoice_payment_id DESC';
+
 /**
  * The invoice each charge pays, from the stored invoice payments: the one naming the charge's
- * payment intent (or the charge itself, for a payment recorded as one). Where several do, the
- * default payment wins, then the newest.
+ * payment intent (or the charge itself, for a payment recorded as one), by PAYMENT_PRECEDENCE.
  */
 async function invoicesOfCharges(
   db: Database,
@@ -519,15 +521,15 @@ async function invoicesOfCharges(
     `SELECT stripe_invoice_id AS invoice, stripe_payment_intent_id AS pi, stripe_charge_id AS ch
      FROM invoice_payments
      WHERE stripe_charge_id IN (:ids) ${paymentIntents.length ? 'OR stripe_payment_intent_id IN (:paymentIntents)' : ''}
-     ORDER BY is_default, stripe_created_at, stripe_invoice_payment_id`,
+     ORDER BY ${PAYMENT_PRECEDENCE}`,
     { replacements: { ids, paymentIntents }, transaction: tx },
   )) as [{ invoice: string; pi: string | null; ch: string | null }[], unknown];
-  // Ascending, so the winner is the last one set.
+  // The first row for each payment intent or charge is the one that decides.
   const byIntent = new Map<string, string>();
   const byCharge = new Map<string, string>();
   for (const r of rows) {
-    if (r.pi) byIntent.set(r.pi, r.invoice);
-    if (r.ch) byCharge.set(r.ch, r.invoice);
+    if (r.pi && !byIntent.has(r.pi)) byIntent.set(r.pi, r.invoice);
+    if (r.ch && !byCharge.has(r.ch)) byCharge.set(r.ch, r.invoice);
   }
   const found = new Map<string, string>();
   for (const c of charges) {
@@ -552,7 +554,7 @@ async function linkStoredCharges(db: Database, payments: readonly Row[], tx: Tx)
   ];
   const invoiceOf = (column: string) =>
     `(SELECT p.stripe_invoice_id FROM invoice_payments p WHERE p.${column} = charges.${column}
-      ORDER BY p.is_default DESC, p.stripe_created_at DESC, p.stripe_invoice_payment_id DESC LIMIT 1)`;
+      ORDER BY ${PAYMENT_PRECEDENCE} LIMIT 1)`;
   const linked = `COALESCE(${invoiceOf('stripe_payment_intent_id')}, ${invoiceOf('stripe_charge_id')})`;
   await db.sequelize.query(
     `UPDATE charges SET stripe_invoice_id = ${linked}
