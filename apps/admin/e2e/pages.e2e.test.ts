@@ -75,8 +75,12 @@ describe.runIf(chromiumAvailable())('admin pages on a synced simulator account',
     await page.getByLabel('Buscar').fill(part);
     await page.getByRole('button', { name: 'Buscar' }).click();
     await page.waitForURL((url) => url.searchParams.get('q') === part);
-    await page.getByText(target.email!, { exact: true }).waitFor();
     const expected = await stack.caller('admin').customers.list({ search: part });
+    // The target is on the unfiltered page too: wait for the search's own result count.
+    await page
+      .getByRole('status')
+      .filter({ hasText: new RegExp(`^${formatNumber(expected.total)} clientes? encontrados?$`) })
+      .waitFor();
     await expect(page.locator('.customer-card').count()).resolves.toBe(Math.min(expected.total, 24));
     await expect(page.getByText(target.email!, { exact: true }).count()).resolves.toBe(1);
     await saveScreenshot(page, 'customers-search-email');
