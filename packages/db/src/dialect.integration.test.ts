@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dateBucket, parseJson, toDate, upsertRows } from './dialect.ts';
+import { dateBucket, parseJson, Statements, toDate, upsertRows } from './dialect.ts';
 import { createTestDatabase, testDialects } from './testing.ts';
 
 const dialects = await testDialects();
@@ -92,6 +92,63 @@ describe.each(dialects)('dialect helpers on %s', (dialect) => {
     expect(Number((rows[0] as { n: number }).n)).toBe(1203);
     const [one] = await t.db.sequelize.query("SELECT name FROM products WHERE stripe_product_id = 'prod_b7'");
     expect((one[0] as { name: string }).name).toBe(names[7]);
+  });
+
+  const product = (id: string, name: string) => ({
+    stripe_product_id: id,
+    name,
+    active: true,
+    raw: null,
+    source_version: 1,
+  });
+
+  it('runs the queued statements in the order queued, with lists bound as lists', async () => {
+    const names = await t.db.sequelize.transaction(async (transaction) => {
+      const q = Statements.of(transaction);
+      q.upsert(spec, [product('prod_q1', 'first'), product('prod_q2', "O'Brien")]);
+      q.run('UPDATE products SET name = ? WHERE stripe_product_id IN (?)', [
+        'renamed',
+        ['prod_q1', 'prod_q2'],
+      ]);
+      q.upsert(spec, [{ ...product('prod_q2', 'last'), source_version: 2 }]);
+      const rows = await q.all<{ id: string; name: string }>(
+        'SELECT stripe_product_id AS id, name FROM products WHERE stripe_product_id IN (?) ORDER BY 1',
+        [['prod_q1', 'prod_q2', 'prod_absent']],
+      );
+      await q.settle();
+      return rows;
+    });
+    expect(names).toEqual([
+      { id: 'prod_q1', name: 'renamed' },
+      { id: 'prod_q2', name: 'last' },
+    ]);
+  });
+
+  it('stops the queue at its first failure: nothing queued after it runs, settle() reports it', async () => {
+    const failed = t.db.sequelize.transaction(async (transaction) => {
+      const q = Statements.of(transaction);
+      q.upsert(spec, [product('prod_f1', 'before')]);
+      q.run('UPDATE no_such_table SET x = 1');
+      q.upsert(spec, [product('prod_f2', 'after')]);
+      await q.settle();
+    });
+    await expect(failed).rejects.toThrow(/no_such_table/);
+    const [rows] = await t.db.sequelize.query(
+      "SELECT stripe_product_id FROM products WHERE stripe_product_id IN ('prod_f1', 'prod_f2')",
+    );
+    expect(rows).toEqual([]);
+  });
+
+  it('refuses an empty list instead of sending IN ()', async () => {
+    await t.db.sequelize
+      .transaction(async (transaction) => {
+        const q = Statements.of(transaction);
+        await expect(q.all('SELECT 1 FROM products WHERE stripe_product_id IN (?)', [[]])).rejects.toThrow(
+          /empty list/,
+        );
+        await expect(q.settle()).rejects.toThrow(/empty list/);
+      })
+      .catch(() => {});
   });
 
   it('buckets UTC timestamps by day, ISO week (Monday) and month', async () => {

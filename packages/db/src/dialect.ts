@@ -135,66 +135,207 @@ export function normalizeValue(dialect: Dialect, value: unknown): unknown {
  * A date as the exact text Sequelize writes for it on our connections (UTC): SQLite
  * `YYYY-MM-DD HH:mm:ss.SSS +00:00`, MySQL `YYYY-MM-DD HH:mm:ss`. Sequelize formats each Date
  * through moment, which cost more than the rest of a bulk upsert's statement building. Dates
- * outside years 1000–9999 (or invalid) are left to Sequelize.
+ * outside years 0–9999 (or invalid) are left as they are, and refused when bound.
  */
 function dateText(dialect: Dialect, date: Date): Date | string {
   const year = date.getUTCFullYear();
-  if (!(year >= 1000 && year <= 9999)) return date;
+  if (!(year >= 0 && year <= 9999)) return date;
   const iso = date.toISOString();
   return dialect === 'sqlite'
     ? `${iso.slice(0, 10)} ${iso.slice(11, 23)} +00:00`
     : `${iso.slice(0, 10)} ${iso.slice(11, 19)}`;
 }
 
-/** Runs an upsert in batches (inside the caller's transaction when given). */
+/** Runs an upsert in batches (in the caller's transaction's statement queue when given). */
 export async function upsertRows(
   sequelize: Sequelize,
   spec: UpsertSpec,
   rows: readonly Record<string, unknown>[],
   options: { transaction?: Transaction; batchSize?: number } = {},
 ): Promise<void> {
+  if (options.transaction) {
+    const statements = Statements.of(options.transaction);
+    statements.upsert(spec, rows, options.batchSize);
+    return statements.settle();
+  }
   const dialect = sequelize.getDialect() as Dialect;
-  const batchSize = options.batchSize ?? 500;
+  const batchSize = options.batchSize ?? UPSERT_BATCH;
   for (let i = 0; i < rows.length; i += batchSize) {
     const { sql, replacements } = buildUpsert(dialect, spec, rows.slice(i, i + batchSize));
-    const connection = sqliteConnection(dialect, options.transaction);
-    if (connection && replacements.every(bindable)) {
-      await runBound(connection, sql, replacements);
-      continue;
-    }
     // The type spares Sequelize lower-casing the whole statement (megabytes) to classify it.
-    await sequelize.query(sql, {
-      replacements,
-      transaction: options.transaction ?? null,
-      type: QueryTypes.INSERT,
-    });
+    await sequelize.query(sql, { replacements, type: QueryTypes.INSERT });
   }
 }
 
+/** Rows per upsert statement. */
+const UPSERT_BATCH = 500;
+
+/** A statement bound or formatted when queued: executed at its turn, or discarded. */
+interface Prepared {
+  execute<T>(method: 'run' | 'all'): Promise<T[]>;
+  discard(): void;
+}
+
 /**
- * The SQLite connection of a transaction (Sequelize opens one per transaction). Statements on it
- * are bound by the driver: spliced in by Sequelize, a page's raw JSON was escaped into megabytes
- * of SQL text that SQLite then parsed, and Sequelize lower-cased it twice to classify it.
+ * The statements of one transaction, sent to its connection one after another in the order
+ * they were queued, each only once every one before it succeeded (a failed statement may have
+ * ended the transaction, and what follows must not run outside it). Each statement is bound
+ * (SQLite) or formatted (MySQL) on the spot, so building and binding the next ones overlaps the
+ * database executing the current one, where awaiting each statement made them take turns.
+ * Values are bound, never spliced into the SQL: `?` placeholders, an array value expanding to a
+ * list. Sequelize's own queries in the same transaction must wait for `settle()`.
  */
-function sqliteConnection(dialect: Dialect, transaction: Transaction | undefined): sqlite3.Database | null {
-  if (dialect !== 'sqlite' || !transaction) return null;
-  const connection = (transaction as unknown as { connection?: unknown }).connection;
-  return connection instanceof sqlite3.Database ? connection : null;
-}
+export class Statements {
+  private static readonly byTransaction = new WeakMap<Transaction, Statements>();
+  private tail: Promise<unknown> = Promise.resolve();
+  private failure: { error: unknown } | null = null;
 
-/** Values the driver binds as Sequelize would splice them (Dates are text by now, booleans 1/0). */
-function bindable(value: unknown): boolean {
-  return value === null || ['string', 'number', 'boolean'].includes(typeof value);
-}
+  private constructor(
+    readonly dialect: Dialect,
+    readonly transaction: Transaction,
+    private readonly prepare: (sql: string, values: unknown[]) => Prepared,
+  ) {}
 
-function runBound(connection: sqlite3.Database, sql: string, values: unknown[]): Promise<void> {
-  const params = values.map((v) => (typeof v === 'boolean' ? Number(v) : v));
-  return new Promise((resolve, reject) => {
-    connection.run(sql, params, (error: Error | null) => {
-      if (error) reject(new DatabaseError(Object.assign(error, { sql })));
-      else resolve();
+  /** The queue of a transaction (one per transaction, so every writer in it shares the order). */
+  static of(transaction: Transaction): Statements {
+    const known = Statements.byTransaction.get(transaction);
+    if (known) return known;
+    const connection = (transaction as unknown as { connection?: unknown }).connection;
+    const statements =
+      connection instanceof sqlite3.Database
+        ? new Statements('sqlite', transaction, (sql, values) => prepareSqlite(connection, sql, values))
+        : new Statements('mysql', transaction, (sql, values) =>
+            prepareMysql(connection as MysqlConnection, sql, values),
+          );
+    Statements.byTransaction.set(transaction, statements);
+    return statements;
+  }
+
+  /** Queues a statement; a failure surfaces at settle(). */
+  run(sql: string, values: readonly unknown[] = []): void {
+    this.enqueue(sql, values, 'run').catch(() => {});
+  }
+
+  /** Queues a query and resolves with its rows. */
+  all<T>(sql: string, values: readonly unknown[] = []): Promise<T[]> {
+    return this.enqueue<T>(sql, values, 'all');
+  }
+
+  /** Queues the upserts of `rows`, a few hundred rows per statement. */
+  upsert(spec: UpsertSpec, rows: readonly Record<string, unknown>[], batchSize = UPSERT_BATCH): void {
+    for (let i = 0; i < rows.length; i += batchSize) {
+      const { sql, replacements } = buildUpsert(this.dialect, spec, rows.slice(i, i + batchSize));
+      this.run(sql, replacements);
+    }
+  }
+
+  /** Waits for everything queued so far; rejects with the first failure. */
+  async settle(): Promise<void> {
+    await this.tail;
+    if (this.failure) throw this.failure.error;
+  }
+
+  private enqueue<T>(sql: string, values: readonly unknown[], method: 'run' | 'all'): Promise<T[]> {
+    let prepared: Prepared;
+    try {
+      const expanded = expandLists(sql, values);
+      prepared = this.prepare(
+        expanded.sql,
+        expanded.values.map((v) => bindValue(this.dialect, v)),
+      );
+    } catch (error) {
+      this.failure ??= { error };
+      return Promise.reject(error);
+    }
+    const result = this.tail.then(() => {
+      if (this.failure) {
+        prepared.discard();
+        throw new Error('skipped: an earlier statement of this transaction failed');
+      }
+      return prepared.execute<T>(method).catch((error: unknown) => {
+        this.failure ??= { error };
+        throw error;
+      });
     });
+    this.tail = result.catch(() => {});
+    return result;
+  }
+}
+
+/** `?` placeholders whose value is an array become one `?` per element (`IN (?)` lists). */
+function expandLists(sql: string, values: readonly unknown[]): { sql: string; values: unknown[] } {
+  if (!values.some(Array.isArray)) return { sql, values: [...values] };
+  const flat: unknown[] = [];
+  let i = 0;
+  const text = sql.replace(/\?/g, () => {
+    const value = values[i++];
+    if (!Array.isArray(value)) {
+      flat.push(value);
+      return '?';
+    }
+    if (!value.length) throw new Error('an empty list cannot be bound: callers skip the statement');
+    flat.push(...value);
+    return value.map(() => '?').join(', ');
   });
+  return { sql: text, values: flat };
+}
+
+/** A value as the driver binds it: dates as the dialect's UTC text, objects as JSON, booleans 1/0. */
+function bindValue(dialect: Dialect, value: unknown): unknown {
+  const normal = normalizeValue(dialect, value);
+  if (typeof normal === 'boolean') return normal ? 1 : 0;
+  if (normal instanceof Date) throw new RangeError(`Date out of the storable range: ${String(value)}`);
+  return normal;
+}
+
+function prepareSqlite(connection: sqlite3.Database, sql: string, values: unknown[]): Prepared {
+  // Prepared and bound now (the values converted on this thread): at its turn the statement
+  // only executes. Both callbacks fire once, with null on success.
+  let resolveReady: (error: Error | null) => void = () => {};
+  const ready = new Promise<Error | null>((resolve) => {
+    resolveReady = resolve;
+  });
+  const statement = connection.prepare(sql, (error: Error | null) => {
+    if (error || !values.length) resolveReady(error);
+  });
+  if (values.length) statement.bind(values, resolveReady);
+  return {
+    async execute<T>(method: 'run' | 'all') {
+      const early = await ready;
+      return new Promise<T[]>((resolve, reject) => {
+        const done = (error: Error | null, rows?: T[]) => {
+          statement.finalize();
+          if (error) reject(new DatabaseError(Object.assign(error, { sql })));
+          else resolve(rows ?? []);
+        };
+        if (early) done(early);
+        else if (method === 'all') statement.all(done);
+        else statement.run((error: Error | null) => done(error));
+      });
+    },
+    discard: () => statement.finalize(),
+  };
+}
+
+/** What we use of a mysql2 connection (Sequelize's transaction holds one). */
+interface MysqlConnection {
+  format(sql: string, values: unknown[]): string;
+  query(sql: string, callback: (error: Error | null, rows: unknown) => void): void;
+}
+
+function prepareMysql(connection: MysqlConnection, sql: string, values: unknown[]): Prepared {
+  // Escaped now, on this thread: at its turn the statement is only sent.
+  const text = values.length ? connection.format(sql, values) : sql;
+  return {
+    execute: <T>() =>
+      new Promise<T[]>((resolve, reject) => {
+        connection.query(text, (error, rows) => {
+          if (error) reject(new DatabaseError(Object.assign(error, { sql })));
+          else resolve(Array.isArray(rows) ? (rows as T[]) : []);
+        });
+      }),
+    discard: () => {},
+  };
 }
 
 /**

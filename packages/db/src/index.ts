@@ -21,6 +21,7 @@ export {
   type Granularity,
   jsonText,
   parseJson,
+  Statements,
   toDate,
   type UpsertSpec,
   upsertRows,

@@ -5,10 +5,8 @@
  * transaction); the daily table is then swept from per-day sums grouped in SQL.
  * The math is @medpro/metrics; this file only maps rows to its inputs and back.
  */
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import {
   type ChunkInputs,
   type ChunkResults,
@@ -53,6 +51,7 @@ import {
   toDay,
 } from '@medpro/metrics';
 import { inTransaction } from '../sync/store.ts';
+import { startThread } from '../threads.ts';
 import type { ChunkReply, ChunkThreadData } from './chunk-thread.ts';
 
 export interface EngineOptions {
@@ -488,20 +487,6 @@ function computeHere(db: Database, cat: Catalog, today: Day, settings: MetricSet
   };
 }
 
-/**
- * A worker thread's entry: registers tsx (as bin/medpro.js does) and loads chunk-thread.ts.
- * Node 20 does not apply the parent's module hooks, nor `--import` in execArgv, to workers.
- */
-const THREAD_BOOT = (() => {
-  const tsxApi = pathToFileURL(
-    createRequire(import.meta.url)
-      .resolve('tsx/esm/api')
-      .replace(/index\.cjs$/, 'index.mjs'),
-  ).href;
-  const thread = new URL('./chunk-thread.ts', import.meta.url).href;
-  return `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(thread)}); });`;
-})();
-
 function computeInThreads(
   db: Database,
   cat: Catalog,
@@ -510,9 +495,8 @@ function computeInThreads(
   threads: number,
 ): ChunkComputer {
   const data: ChunkThreadData = { url: db.url, catalog: cat, today, settings };
-  const workers = Array.from(
-    { length: threads },
-    () => new Worker(THREAD_BOOT, { eval: true, workerData: data }),
+  const workers = Array.from({ length: threads }, () =>
+    startThread(new URL('./chunk-thread.ts', import.meta.url), data),
   );
   const exited = workers.map((w) => new Promise<void>((resolve) => w.once('exit', () => resolve())));
   const idle = [...workers];
