@@ -3,7 +3,7 @@
  * backfill, request economy, resumption after kills, faults, ordering of events, leases.
  */
 
-import { eraseCustomerPii } from '@medpro/db';
+import { createDatabase, eraseCustomerPii, migrate } from '@medpro/db';
 import { storeEvents } from '@medpro/db/stripe-inbox';
 import { createTestDatabase, testDialects } from '@medpro/db/testing';
 import { type Account, generateAccount, type Simulator, startSimulator } from '@medpro/stripe-sim';
@@ -314,13 +314,36 @@ describe.each(await testDialects())('Stripe sync on %s', (dialect) => {
     }
   });
 
+  it.runIf(dialect === 'sqlite')(
+    'backfills an in-memory database, which a writer thread cannot open',
+    {
+      timeout: T,
+    },
+    async () => {
+      const reference = await createTestDatabase(dialect);
+      const memory = createDatabase('sqlite::memory:');
+      try {
+        await migrate(memory.sequelize);
+        await runFull(deps(reference.db), { kind: 'full', triggeredBy: 'test' });
+        const run = await runFull(deps(memory), { kind: 'full', triggeredBy: 'test' });
+        expect(run.status).toBe('succeeded');
+        expect(await dump(memory)).toEqual(await dump(reference.db));
+      } finally {
+        await memory.close();
+        await reference.destroy();
+      }
+    },
+  );
+
   it('resumes a run stopped at random page boundaries and ends identical to an uninterrupted one', {
     timeout: T,
   }, async () => {
+    // Large enough to take many batches: a run commits at most 128 pages at a time.
+    const big = await startSimulator({ account: generateAccount({ ...ACCOUNT, customers: 600 }), port: 0 });
     const reference = await createTestDatabase(dialect);
     const t = await createTestDatabase(dialect);
     try {
-      await runFull(deps(reference.db), { kind: 'full', triggeredBy: 'test' });
+      await runFull(deps(reference.db, { gateway: gatewayFor(big) }), { kind: 'full', triggeredBy: 'test' });
       let seed = 12345;
       const random = () => {
         seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -334,6 +357,7 @@ describe.each(await testDialects())('Stripe sync on %s', (dialect) => {
         let pages = 0;
         const run = await runFull(
           deps(t.db, {
+            gateway: gatewayFor(big),
             signal: controller.signal,
             onCustomersChanged: () => {
               if (++pages === stopAfter) controller.abort(new Error('killed'));
@@ -351,6 +375,7 @@ describe.each(await testDialects())('Stripe sync on %s', (dialect) => {
     } finally {
       await t.destroy();
       await reference.destroy();
+      await big.stop();
     }
   });
 

@@ -7,6 +7,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Database } from '@medpro/db';
 import type Stripe from 'stripe';
+import { type BatchWriter, batchWriter } from './batch-writer.ts';
 import type { StripeGateway } from './client.ts';
 import type { Logger } from './context.ts';
 import {
@@ -18,7 +19,6 @@ import {
   type TypeProgress,
 } from './runs.ts';
 import {
-  checkpoint,
   type DriftCounter,
   type FullInvoice,
   type FullSubscription,
@@ -322,83 +322,78 @@ class Semaphore {
 interface QueuedPage {
   page: PageWrite;
   cursors: Cursor[];
-  resolve: (result: WriteResult) => void;
+  /** With what the page's commit changed, or null when the backfill stopped before writing it. */
+  resolve: (result: WriteResult | null) => void;
   reject: (error: unknown) => void;
 }
 
-/** Batches between the writer's own (blocking) WAL checkpoints. */
-const CHECKPOINT_EVERY = 8;
+/** Pages a range may have fetched and queued ahead of its commits. */
+const QUEUED_PER_RANGE = 4;
+/** Pages per transaction at most. */
+const MAX_BATCH_PAGES = 128;
+
+/** The cursors of a batch, the latest of each range (pages of one range queue in order). */
+function latestCursors(batch: readonly QueuedPage[]): Cursor[] {
+  const byRange = new Map<string, Cursor>();
+  for (const c of batch.flatMap((q) => q.cursors)) byRange.set(`${c.objectType}:${c.rangeStart}`, c);
+  return [...byRange.values()];
+}
 
 /**
- * The backfill's writer: fetched pages queue here and are committed in batches, each batch one
- * transaction holding every page's rows and its range's cursor, while fetching goes on. One
- * writer on either dialect: SQLite has one anyway, and on MySQL concurrent multi-page
- * transactions deadlock on each other's upserts. A range queues its next page only after its
- * previous one committed, so its cursor only moves forward and the queue never holds more than
- * one page per range (backpressure).
+ * The backfill's writer: fetched pages queue here and are committed in batches (see
+ * batch-writer.ts), each batch one transaction holding every page's rows and its range's
+ * cursor, while fetching goes on. One writer on either dialect: SQLite has one anyway, and on
+ * MySQL concurrent multi-page transactions deadlock on each other's upserts. A range queues at
+ * most QUEUED_PER_RANGE pages ahead of its commits (backpressure, flat memory), in order, so its
+ * stored cursor only moves forward; larger transactions rewrite the same index pages less often.
+ * Once the backfill stops, pages still queued are dropped: their ranges resume from the cursors
+ * of the pages committed.
  */
 class PageWriter {
   private readonly queue: QueuedPage[] = [];
-  private writing = false;
-  /** SQLite: the WAL checkpoint running beside the writer (its commits skip theirs). */
-  private checkpointing: Promise<void> | null = null;
-  private batches = 0;
+  private writing: Promise<void> | null = null;
+  private closed: Promise<void> | null = null;
   constructor(
-    private readonly db: Database,
+    private readonly batches: BatchWriter,
     private readonly drift: DriftCounter | undefined,
-    private readonly maxBatch: number,
+    private readonly signal: AbortSignal,
   ) {}
 
-  write(page: PageWrite, cursors: Cursor[]): Promise<WriteResult> {
+  write(page: PageWrite, cursors: Cursor[]): Promise<WriteResult | null> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ page, cursors, resolve, reject });
+      // Snapshots: a walker moves its cursor on (a new range's from its first page) before
+      // this page commits.
+      this.queue.push({ page, cursors: cursors.map((c) => ({ ...c })), resolve, reject });
       this.pump();
     });
   }
 
-  /** Waits for the checkpoint running beside the writer, if any. */
-  async idle(): Promise<void> {
-    await this.checkpointing;
+  /** Waits for the batch being written, then releases the batch writer (once). */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      await this.writing;
+      await this.batches.close();
+    })();
+    return this.closed;
   }
 
   private pump(): void {
+    if (this.signal.aborted) for (const q of this.queue.splice(0)) q.resolve(null);
     if (this.writing || !this.queue.length) return;
-    this.writing = true;
-    void this.commit(this.queue.splice(0, this.maxBatch)).finally(() => {
-      this.writing = false;
+    this.writing = this.commit(this.queue.splice(0, MAX_BATCH_PAGES)).finally(() => {
+      this.writing = null;
       this.pump();
     });
   }
 
   private async commit(batch: QueuedPage[]): Promise<void> {
     try {
-      // Checkpoints beside the writer never finish while it appends, and the WAL only restarts
-      // after one that did: every few batches one runs between transactions (mostly copied
-      // already, so short), which keeps the WAL file bounded.
-      if (++this.batches % CHECKPOINT_EVERY === 0) {
-        await this.idle();
-        await checkpoint(this.db);
-      }
-      const results = await writePages(
-        this.db,
-        batch.map((q) => q.page),
-        {
-          drift: this.drift,
-          deferCheckpoint: true,
-          alsoInTransaction: (tx) =>
-            saveCursors(
-              this.db,
-              batch.flatMap((q) => q.cursors),
-              tx,
-            ),
-        },
-      );
-      this.checkpointing ??= checkpoint(this.db)
-        .catch(() => {}) // a later one copies what this one could not
-        .finally(() => {
-          this.checkpointing = null;
-        });
-      for (const [i, q] of batch.entries()) q.resolve(results[i]!);
+      const outcome = await this.batches.commit({
+        pages: batch.map((q) => q.page),
+        cursors: latestCursors(batch),
+      });
+      for (const [type, n] of Object.entries(outcome.drift)) this.drift?.count(type, n);
+      for (const [i, q] of batch.entries()) q.resolve({ customers: new Set(outcome.customers[i]) });
     } catch (error) {
       for (const q of batch) q.reject(error);
     }
@@ -528,7 +523,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
   }, options.heartbeatMs ?? 2000);
 
   const requests = new Semaphore(options.concurrency ?? 32);
-  const writer = new PageWriter(db, drift, 32);
+  const writer = new PageWriter(batchWriter(db, drift !== undefined), drift, signal);
   let error: unknown = null;
   const fail = (e: unknown) => {
     error ??= e;
@@ -540,8 +535,8 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
 
   const walk = async (state: RangeState, after: Promise<void>) => {
     const c = state.cursor;
-    // The previous page's commit: the next page is fetched meanwhile, and queued after it.
-    let committed = after;
+    // Commits of this range's queued pages, oldest first: the next page is fetched meanwhile.
+    const queued: Promise<void>[] = [after];
     try {
       while (!c.done && !signal.aborted) {
         // The version of everything on this page: when the request was sent (see decision 007).
@@ -555,7 +550,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
             signal,
           ),
         );
-        await committed;
+        while (queued.length >= QUEUED_PER_RANGE) await queued.shift();
         if (signal.aborted) break;
         const next: Cursor = {
           ...c,
@@ -572,12 +567,13 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
           fetched: next.fetched,
         });
         const stamp = { version, now: new Date() };
-        committed = writer
+        const committed = writer
           .write(
             { type: c.objectType as ObjectType, objects: page.objects, stamp },
             low ? [next, low] : [next],
           )
           .then(async (written) => {
+            if (!written) return;
             c.done = next.done;
             state.fetchedThisSession += page.objects.length;
             objects += page.objects.length;
@@ -585,6 +581,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
           });
         // A failed commit stops every range now, not when this one next waits for it.
         committed.catch(fail);
+        queued.push(committed);
         if (low) {
           const lowState: RangeState = { cursor: low, lastCreated: null, fetchedThisSession: 0 };
           states.push(lowState);
@@ -593,7 +590,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
         if (next.done) break;
       }
     } finally {
-      await committed.catch(() => {});
+      await Promise.allSettled(queued);
     }
   };
   const start = (state: RangeState, after: Promise<void>) => {
@@ -609,7 +606,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
     for (const state of states) start(state, Promise.resolve());
     // Ranges split while walking start walkers of their own.
     while (walking.size) await Promise.all([...walking]);
-    await writer.idle();
+    await writer.close();
     if (error) throw error;
     const completed = states.every((s) => s.cursor.done);
     if (completed) {
@@ -619,6 +616,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
     phase = completed && !signal.aborted ? 'done' : 'stopped';
     return { completed: completed && !signal.aborted, objects, progress: progress(), drift: driftByType };
   } finally {
+    await writer.close();
     clearInterval(timer);
     if (!error) await beat().catch(() => {});
   }
@@ -658,7 +656,7 @@ async function resolvePlaceholders(
     const unknown = ids.filter((_, i) => found[i] === null);
     const stamp = { version, now: new Date() };
     const [written] = await writePages(db, [{ type: 'customers', objects: customers, stamp }], {
-      alsoInTransaction: (tx) => markCustomersDeleted(db, unknown, stamp, tx),
+      alsoInTransaction: (q) => markCustomersDeleted(q, unknown, stamp),
     });
     resolved += customers.length;
     if (written?.customers.size) await options.onCustomersChanged?.([...written.customers]);

@@ -23,10 +23,10 @@ import { PermanentStripeError } from './retry.ts';
 import { loadCursors, saveCursors } from './runs.ts';
 import {
   insertActivity,
-  inTransaction,
   markCustomersDeleted,
   markDeleted,
   type ObjectType,
+  writeInTransaction,
   writePage,
 } from './store.ts';
 
@@ -232,7 +232,7 @@ async function refetch(
 async function applyDeletion(db: Database, kind: string, id: string, version: number) {
   const stamp = { version, now: new Date() };
   if (kind === 'customer') {
-    await inTransaction(db, (tx) => markCustomersDeleted(db, [id], stamp, tx));
+    await writeInTransaction(db, (q) => markCustomersDeleted(q, [id], stamp));
   } else if (kind === 'product' || kind === 'price' || kind === 'coupon') {
     await markDeleted(db, `${kind}s` as 'products' | 'prices' | 'coupons', [id], stamp);
   } else if (kind === 'invoice') {
@@ -280,7 +280,7 @@ async function applyObject(
     }
   }
   const activity = events.flatMap(eventActivity);
-  if (activity.length) await inTransaction(db, (tx) => insertActivity(db, activity, new Date(), tx));
+  if (activity.length) await writeInTransaction(db, (q) => insertActivity(q, activity, new Date()));
   const owner = (events[0]?.data.object as { customer?: unknown; id?: string; object?: string }) ?? {};
   if (typeof owner.customer === 'string') customers.add(owner.customer);
   if (owner.object === 'customer' && owner.id) customers.add(owner.id);

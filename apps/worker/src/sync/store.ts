@@ -1,10 +1,14 @@
 /**
- * Writes Stripe objects into the mirror tables: one transaction per page, bulk upserts guarded
+ * Writes Stripe objects into the mirror tables: pages in one transaction, bulk upserts guarded
  * by `source_version` (an older copy never overwrites a newer one), customer placeholders
- * before anything that references a customer, activity entries beside the objects.
+ * before anything that references a customer, activity entries beside the objects. A batch
+ * reads what it needs in one round, then queues all its statements without waiting for each
+ * (see Statements), so building rows overlaps the database writing the previous ones.
  */
+
+import { setImmediate } from 'node:timers/promises';
 import type { Database, UpsertSpec } from '@medpro/db';
-import { enlargeSyncPageCache, upsertRows } from '@medpro/db';
+import { enlargeSyncPageCache, Statements, type upsertRows } from '@medpro/db';
 import type Stripe from 'stripe';
 import { chargeActivity, invoiceActivity, refundActivity, subscriptionActivity } from './activity.ts';
 import {
@@ -40,10 +44,9 @@ function spec(table: string, key: string, row: Row): UpsertSpec {
   };
 }
 
-async function upsert(db: Database, table: string, key: string, rows: Row[], transaction: Tx): Promise<void> {
+function upsert(q: Statements, table: string, key: string, rows: Row[]): void {
   const first = rows[0];
-  if (!first) return;
-  await upsertRows(db.sequelize, spec(table, key, first), rows, { transaction });
+  if (first) q.upsert(spec(table, key, first), rows);
 }
 
 /** Dialect-specific MySQL deadlocks/lock waits and SQLite busy errors are worth one more try. */
@@ -84,30 +87,41 @@ async function transactionWithRetry<T>(db: Database, fn: (tx: Tx) => Promise<T>)
   }
 }
 
+/** Runs `fn` with the statement queue of a new transaction; all it queued has run when this resolves. */
+export async function writeInTransaction<T>(db: Database, fn: (q: Statements) => Promise<T> | T): Promise<T> {
+  return inTransaction(db, async (tx) => {
+    const q = Statements.of(tx);
+    const result = await fn(q);
+    await q.settle();
+    return result;
+  });
+}
+
 /**
  * Customer ids known to have a row in a transaction (ensured or written in it): a batch's pages
  * and their activity name the same customers again and again. A retried transaction is a new one.
  */
-const ensuredIn = new WeakMap<Tx, Set<string>>();
-function ensured(tx: Tx): Set<string> {
-  const known = ensuredIn.get(tx) ?? new Set<string>();
-  ensuredIn.set(tx, known);
+const ensuredIn = new WeakMap<Statements, Set<string>>();
+function ensured(q: Statements): Set<string> {
+  const known = ensuredIn.get(q) ?? new Set<string>();
+  ensuredIn.set(q, known);
   return known;
 }
+
+/** Customer ids whose rows committed before the transaction (see WriteOptions.knownCustomers). */
+const committedIn = new WeakMap<Statements, ReadonlySet<string>>();
 
 /**
  * Makes sure a customers row exists for each id, so rows with a foreign key to customers can
  * be written before the customer itself is synced. A placeholder has source_version 0 and
  * email '': any real copy of the customer overwrites it, and it never overwrites one.
  */
-export async function ensureCustomers(
-  db: Database,
-  ids: Iterable<string | null>,
-  now: Date,
-  transaction: Tx,
-) {
-  const known = ensured(transaction);
-  const unique = [...new Set([...ids].filter((x): x is string => !!x && !known.has(x)))].sort();
+export function ensureCustomers(q: Statements, ids: Iterable<string | null>, now: Date): void {
+  const known = ensured(q);
+  const committed = committedIn.get(q);
+  const unique = [
+    ...new Set([...ids].filter((x): x is string => !!x && !known.has(x) && !committed?.has(x))),
+  ].sort();
   if (!unique.length) return;
   for (const id of unique) known.add(id);
   const rows = unique.map((id) => ({
@@ -118,25 +132,20 @@ export async function ensureCustomers(
     created_at: now,
     updated_at: now,
   }));
-  await upsertRows(db.sequelize, { table: 'customers', key: ['stripe_customer_id'], update: [] }, rows, {
-    transaction,
-  });
+  q.upsert({ table: 'customers', key: ['stripe_customer_id'], update: [] }, rows);
 }
 
-export async function insertActivity(db: Database, rows: Row[], now: Date, transaction: Tx) {
+export function insertActivity(q: Statements, rows: Row[], now: Date): void {
   if (!rows.length) return;
-  await ensureCustomers(
-    db,
+  ensureCustomers(
+    q,
     rows.map((r) => r.stripe_customer_id as string),
     now,
-    transaction,
   );
   // Insert-or-ignore on (source_id, activity_type): replays never add a second entry.
-  await upsertRows(
-    db.sequelize,
+  q.upsert(
     { table: 'customer_activity', key: ['source_id', 'activity_type'], update: [] },
     rows.map((r) => ({ ...r, created_at: now })),
-    { transaction },
   );
 }
 
@@ -154,29 +163,17 @@ function canonical(value: unknown): string {
   );
 }
 
-async function countDrift(
-  db: Database,
-  table: string,
-  key: string,
-  rows: Row[],
-  transaction: Tx,
-): Promise<number> {
-  const ids = rows.map((r) => r[key] as string);
-  const [stored] = (await db.sequelize.query(
-    `SELECT ${key} AS id, raw FROM ${table} WHERE ${key} IN (:ids)`,
-    {
-      replacements: { ids },
-      transaction,
-    },
-  )) as [{ id: string; raw: unknown }[], unknown];
-  const byId = new Map(stored.map((r) => [r.id, typeof r.raw === 'string' ? JSON.parse(r.raw) : r.raw]));
-  let drift = 0;
-  for (const row of rows) {
-    const before = byId.get(row[key] as string);
-    if (before === undefined || canonical(before) !== canonical(JSON.parse(row.raw as string))) drift++;
-  }
-  return drift;
-}
+/** Mirror table and key of each type whose stored copy reconciliation compares. */
+const DRIFT_TABLES: Partial<Record<ObjectType, [table: string, key: string]>> = {
+  products: ['products', 'stripe_product_id'],
+  prices: ['prices', 'stripe_price_id'],
+  coupons: ['coupons', 'stripe_coupon_id'],
+  customers: ['customers', 'stripe_customer_id'],
+  subscriptions: ['customer_subscriptions', 'stripe_subscription_id'],
+  invoices: ['invoices', 'stripe_invoice_id'],
+  charges: ['charges', 'stripe_charge_id'],
+  refunds: ['refunds', 'stripe_refund_id'],
+};
 
 export interface WriteResult {
   /** Customer ids whose data changed, for the analytics hook. */
@@ -186,13 +183,19 @@ export interface WriteResult {
 export interface WriteOptions {
   drift?: DriftCounter | undefined;
   /** Runs inside the page's transaction, after the rows (e.g. saving the cursor). */
-  alsoInTransaction?: ((tx: Tx) => Promise<void>) | undefined;
+  alsoInTransaction?: ((q: Statements) => Promise<void> | void) | undefined;
   /**
    * SQLite: this commit does not checkpoint the WAL (copy it into the database file, which
    * every commit of megabytes did, inside the writer's critical path); the caller must
    * checkpoint from another connection (see checkpoint()).
    */
   deferCheckpoint?: boolean;
+  /**
+   * Customer ids whose rows are known to exist, kept across a writer's transactions: a customer
+   * row is never removed, so they need no placeholder check (a backfill's batches name the same
+   * customers over and over). Grows with the customers each committed transaction ensured.
+   */
+  knownCustomers?: Set<string>;
 }
 
 /** SQLite: copies the WAL into the database as far as readers and writers allow, without blocking them. */
@@ -264,31 +267,100 @@ export async function writePages(
   pages: readonly PageWrite[],
   options: WriteOptions = {},
 ): Promise<WriteResult[]> {
-  let results: WriteResult[] = [];
-  await inTransaction(db, async (tx) => {
-    // A retried transaction starts over, so do the results.
+  let ensuredHere: ReadonlySet<string> = new Set();
+  const results = await writeInTransaction(db, async (q) => {
+    if (options.knownCustomers) committedIn.set(q, options.knownCustomers);
+    ensuredHere = ensured(q);
     // Set on this transaction's own connection (Sequelize opens one per SQLite transaction).
-    if (options.deferCheckpoint && db.dialect === 'sqlite')
-      await db.sequelize.query('PRAGMA wal_autocheckpoint = 0', { transaction: tx });
-    await enlargeSyncPageCache(db.sequelize, tx);
-    results = pages.map(() => ({ customers: new Set<string>() }));
+    await enlargeSyncPageCache(db.sequelize, q.transaction);
+    if (options.deferCheckpoint && q.dialect === 'sqlite') q.run('PRAGMA wal_autocheckpoint = 0');
+    // A retried transaction starts over, so do the results.
+    const results = pages.map(() => ({ customers: new Set<string>() }));
+    const stored = await readStored(q, pages, options.drift !== undefined);
     const now = pages[0]?.stamp.now ?? new Date();
-    // One statement each for the batch, not one per page: the customers rows point to, and
-    // the activity entries (many pages name the same customers).
-    await ensureCustomers(db, pages.flatMap(referencedCustomers), now, tx);
+    // One statement each for the batch, not one per page: the customers rows point to, the
+    // activity entries (many pages name the same customers), and the charges' invoice links.
+    ensureCustomers(q, pages.flatMap(referencedCustomers), now);
     const touched = new Set<string>();
-    const activity: Row[] = [];
+    const batch: BatchWrites = { activity: [], payments: [] };
     for (const [i, page] of pages.entries()) {
       if (!page.objects.length) continue;
       const customers = results[i]!.customers;
-      await writeObjects(db, page.type, page.objects, page.stamp, tx, customers, options.drift, activity);
+      writeObjects(q, page.type, page.objects, page.stamp, stored, customers, options.drift, batch);
       for (const c of customers) touched.add(c);
+      await setImmediate();
     }
-    await insertActivity(db, activity, now, tx);
-    await keepErased(db, touched, tx);
-    await options.alsoInTransaction?.(tx);
+    insertActivity(q, batch.activity, now);
+    linkStoredCharges(q, batch.payments);
+    await keepErased(q, touched);
+    await q.settle();
+    await options.alsoInTransaction?.(q);
+    return results;
   });
+  for (const id of ensuredHere) options.knownCustomers?.add(id);
   return results;
+}
+
+/** What a batch collects across its pages and writes once, after them. */
+interface BatchWrites {
+  activity: Row[];
+  /** Invoice payment rows written: the charges they name are linked after every page. */
+  payments: Row[];
+}
+
+/** What a batch reads before writing, in one round (every query queued at once). */
+interface Stored {
+  /** source_version of the batch's invoices already stored; updated as the batch's copies win. */
+  invoiceVersions: Map<string, number>;
+  /** The invoice each of the batch's charges pays, by the payments stored before the batch. */
+  chargeInvoices: Map<string, string>;
+  /** Stored raw copies by table and id, when counting drift. */
+  raw: Map<string, Map<string, unknown>>;
+}
+
+async function readStored(q: Statements, pages: readonly PageWrite[], drift: boolean): Promise<Stored> {
+  const ofType = <T extends ObjectType>(type: T) =>
+    pages.filter((p) => p.type === type).flatMap((p) => p.objects as readonly PageOf[T][]);
+  const invoiceIds = ofType('invoices').map(({ invoice }) => invoice.id);
+  const versions = invoiceIds.length
+    ? q.all<{ id: string; v: number | string }>(
+        'SELECT stripe_invoice_id AS id, source_version AS v FROM invoices WHERE stripe_invoice_id IN (?)',
+        [invoiceIds],
+      )
+    : Promise.resolve([]);
+  const chargeInvoices = invoicesOfCharges(
+    q,
+    ofType('charges').map((c) => ({ id: c.id, paymentIntent: idOf(c.payment_intent) })),
+  );
+  const raw = new Map<string, Map<string, unknown>>();
+  const rawReads = drift
+    ? pages.map(async (page) => {
+        const target = DRIFT_TABLES[page.type];
+        const ids = page.objects.map((object) => objectId(page.type, object));
+        if (!target || !ids.length) return;
+        const [table, key] = target;
+        const rows = await q.all<{ id: string; raw: unknown }>(
+          `SELECT ${key} AS id, raw FROM ${table} WHERE ${key} IN (?)`,
+          [ids],
+        );
+        const byId = raw.get(table) ?? new Map<string, unknown>();
+        raw.set(table, byId);
+        for (const r of rows) byId.set(r.id, typeof r.raw === 'string' ? JSON.parse(r.raw) : r.raw);
+      })
+    : [];
+  const [storedVersions, links] = await Promise.all([versions, chargeInvoices, ...rawReads]);
+  return {
+    invoiceVersions: new Map(storedVersions.map((r) => [r.id, Number(r.v)])),
+    chargeInvoices: links,
+    raw,
+  };
+}
+
+/** The Stripe id of a page entry (the subscription or invoice of a full one). */
+function objectId(type: ObjectType, object: PageOf[ObjectType]): string {
+  if (type === 'subscriptions') return (object as FullSubscription).subscription.id;
+  if (type === 'invoices') return (object as FullInvoice).invoice.id;
+  return (object as { id: string }).id;
 }
 
 /** Customers a page's rows point to (foreign keys): subscriptions, invoices, payment methods. */
@@ -307,73 +379,83 @@ function referencedCustomers(page: PageWrite): (string | null)[] {
   }
 }
 
-async function writeObjects<T extends ObjectType>(
-  db: Database,
-  type: T,
+/** Queues the writes of one page (nothing here waits for the database). */
+function writeObjects(
+  q: Statements,
+  type: ObjectType,
   objects: readonly unknown[],
   s: Stamp,
-  tx: Tx,
+  stored: Stored,
   changed: Set<string>,
   drift: DriftCounter | undefined,
-  activity: Row[],
-): Promise<void> {
-  const measure = async (table: string, key: string, rows: Row[]) => {
-    if (drift && rows.length) drift.count(type, await countDrift(db, table, key, rows, tx));
+  batch: BatchWrites,
+): void {
+  // Reconciliation: how many of the page's objects differ from their stored copy.
+  const measure = (table: string, key: string, rows: Row[]) => {
+    if (!drift || !rows.length) return;
+    const before = stored.raw.get(table);
+    const differing = rows.filter((row) => {
+      const copy = before?.get(row[key] as string);
+      return copy === undefined || canonical(copy) !== canonical(JSON.parse(row.raw as string));
+    });
+    drift.count(type, differing.length);
   };
   switch (type) {
     case 'products': {
       const list = objects as readonly PageOf['products'][];
       const live = list.filter((p): p is Stripe.Product => !p.deleted).map((p) => productRow(p, s));
-      await measure('products', 'stripe_product_id', live);
-      await upsert(db, 'products', 'stripe_product_id', live, tx);
+      measure('products', 'stripe_product_id', live);
+      upsert(q, 'products', 'stripe_product_id', live);
       const gone = list.filter((p) => p.deleted).map((p) => productRow(p, s));
-      await upsert(db, 'products', 'stripe_product_id', gone, tx);
+      upsert(q, 'products', 'stripe_product_id', gone);
       return;
     }
     case 'prices': {
       const rows = (objects as readonly Stripe.Price[]).map((p) => priceRow(p, s));
-      await measure('prices', 'stripe_price_id', rows);
-      return upsert(db, 'prices', 'stripe_price_id', rows, tx);
+      measure('prices', 'stripe_price_id', rows);
+      upsert(q, 'prices', 'stripe_price_id', rows);
+      return;
     }
     case 'coupons': {
       const rows = (objects as readonly Stripe.Coupon[]).map((c) => couponRow(c, s));
-      await measure('coupons', 'stripe_coupon_id', rows);
-      return upsert(db, 'coupons', 'stripe_coupon_id', rows, tx);
+      measure('coupons', 'stripe_coupon_id', rows);
+      upsert(q, 'coupons', 'stripe_coupon_id', rows);
+      return;
     }
     case 'customers': {
       const list = objects as readonly PageOf['customers'][];
       const live = list.filter((c): c is Stripe.Customer => !c.deleted);
       const rows = live.map((c) => customerRow(c, s));
-      await measure('customers', 'stripe_customer_id', rows);
-      await upsert(db, 'customers', 'stripe_customer_id', rows, tx);
-      for (const c of live) ensured(tx).add(c.id);
+      measure('customers', 'stripe_customer_id', rows);
+      upsert(q, 'customers', 'stripe_customer_id', rows);
+      for (const c of live) ensured(q).add(c.id);
       const pms = live.map(expandedDefaultPaymentMethod).filter((pm): pm is Stripe.PaymentMethod => !!pm);
-      await upsert(
-        db,
+      upsert(
+        q,
         'payment_methods',
         'stripe_payment_method_id',
         pms.map((pm) => paymentMethodRow(pm, s)),
-        tx,
       );
-      const deleted = list.filter((c) => c.deleted).map((c) => c.id);
-      await markCustomersDeleted(db, deleted, s, tx);
+      markCustomersDeleted(
+        q,
+        list.filter((c) => c.deleted).map((c) => c.id),
+        s,
+      );
       for (const c of list) changed.add(c.id);
       return;
     }
     case 'payment_methods': {
       const list = objects as readonly Stripe.PaymentMethod[];
-      await ensureCustomers(
-        db,
+      ensureCustomers(
+        q,
         list.map((pm) => idOf(pm.customer)),
         s.now,
-        tx,
       );
-      await upsert(
-        db,
+      upsert(
+        q,
         'payment_methods',
         'stripe_payment_method_id',
         list.map((pm) => paymentMethodRow(pm, s)),
-        tx,
       );
       for (const pm of list) {
         const c = idOf(pm.customer);
@@ -384,64 +466,61 @@ async function writeObjects<T extends ObjectType>(
     case 'subscriptions': {
       const list = objects as readonly FullSubscription[];
       const rows = list.map(({ subscription, items }) => subscriptionRow(subscription, items, s));
-      await measure('customer_subscriptions', 'stripe_subscription_id', rows);
-      await ensureCustomers(
-        db,
+      measure('customer_subscriptions', 'stripe_subscription_id', rows);
+      ensureCustomers(
+        q,
         rows.map((r) => r.stripe_customer_id as string),
         s.now,
-        tx,
       );
-      await upsert(db, 'customer_subscriptions', 'stripe_subscription_id', rows, tx);
+      upsert(q, 'customer_subscriptions', 'stripe_subscription_id', rows);
       const itemRows = list.flatMap(({ items }) => items.map((i) => subscriptionItemRow(i, s)));
-      await upsert(db, 'subscription_items', 'stripe_subscription_item_id', itemRows, tx);
+      upsert(q, 'subscription_items', 'stripe_subscription_item_id', itemRows);
       // Items no longer on their subscription are marked deleted (unless a newer copy says
       // otherwise): one statement for the page, as an item id belongs to one subscription.
       const itemIds = list.flatMap(({ items }) => items.map((i) => i.id));
-      await db.sequelize.query(
-        `UPDATE subscription_items SET deleted = :yes, source_version = :v, updated_at = :now
-         WHERE stripe_subscription_id IN (:subs) AND source_version <= :v AND deleted = :no
-         ${itemIds.length ? 'AND stripe_subscription_item_id NOT IN (:ids)' : ''}`,
-        {
-          replacements: {
-            yes: true,
-            no: false,
-            v: s.version,
-            now: s.now,
-            subs: list.map(({ subscription }) => subscription.id),
-            ids: itemIds,
-          },
-          transaction: tx,
-        },
+      q.run(
+        `UPDATE subscription_items SET deleted = ?, source_version = ?, updated_at = ?
+         WHERE stripe_subscription_id IN (?) AND source_version <= ? AND deleted = ?
+         ${itemIds.length ? 'AND stripe_subscription_item_id NOT IN (?)' : ''}`,
+        [
+          true,
+          s.version,
+          s.now,
+          list.map(({ subscription }) => subscription.id),
+          s.version,
+          false,
+          ...(itemIds.length ? [itemIds] : []),
+        ],
       );
-      activity.push(...list.flatMap(({ subscription, items }) => subscriptionActivity(subscription, items)));
+      batch.activity.push(
+        ...list.flatMap(({ subscription, items }) => subscriptionActivity(subscription, items)),
+      );
       for (const r of rows) changed.add(r.stripe_customer_id as string);
       return;
     }
     case 'invoices': {
       const list = objects as readonly FullInvoice[];
       const rows = list.map(({ invoice }) => invoiceRow(invoice, s));
-      await measure('invoices', 'stripe_invoice_id', rows);
-      await ensureCustomers(
-        db,
+      measure('invoices', 'stripe_invoice_id', rows);
+      ensureCustomers(
+        q,
         rows.map((r) => r.stripe_customer_id as string),
         s.now,
-        tx,
       );
-      await upsert(db, 'invoices', 'stripe_invoice_id', rows, tx);
-      // Lines have no version of their own: they are written only with an invoice copy that won.
-      const ids = list.map(({ invoice }) => invoice.id);
-      const [current] = (await db.sequelize.query(
-        'SELECT stripe_invoice_id AS id, source_version AS v FROM invoices WHERE stripe_invoice_id IN (:ids)',
-        { replacements: { ids }, transaction: tx },
-      )) as [{ id: string; v: number | string }[], unknown];
-      const won = new Set(current.filter((r) => Number(r.v) === s.version).map((r) => r.id));
-      const winners = list.filter(({ invoice }) => won.has(invoice.id));
+      upsert(q, 'invoices', 'stripe_invoice_id', rows);
+      // Lines and payments have no version of their own: they are written only with an invoice
+      // copy that won, which is the upsert's own rule (not older than the stored copy).
+      const winners = list.filter(({ invoice }) => {
+        const current = stored.invoiceVersions.get(invoice.id);
+        if (current !== undefined && s.version < current) return false;
+        stored.invoiceVersions.set(invoice.id, s.version);
+        return true;
+      });
       const lineRows = winners.flatMap(({ invoice, lines }) =>
         lines.map((l) => invoiceLineRow(l, invoice, s)),
       );
       if (lineRows.length) {
-        await upsertRows(
-          db.sequelize,
+        q.upsert(
           {
             table: 'invoice_lines',
             key: ['stripe_line_item_id'],
@@ -450,47 +529,39 @@ async function writeObjects<T extends ObjectType>(
             ),
           },
           lineRows,
-          { transaction: tx },
         );
       }
       for (const { invoice, lines } of winners) {
         // A draft invoice can lose lines; a finalized one never changes them.
         if (invoice.status === 'draft' || lines.length === 0) {
-          await db.sequelize.query(
-            `DELETE FROM invoice_lines WHERE stripe_invoice_id = :inv ${lines.length ? 'AND stripe_line_item_id NOT IN (:ids)' : ''}`,
-            { replacements: { inv: invoice.id, ids: lines.map((l) => l.id) }, transaction: tx },
+          q.run(
+            `DELETE FROM invoice_lines WHERE stripe_invoice_id = ? ${lines.length ? 'AND stripe_line_item_id NOT IN (?)' : ''}`,
+            [invoice.id, ...(lines.length ? [lines.map((l) => l.id)] : [])],
           );
         }
       }
-      // Payments, like lines, are written only with an invoice copy that won.
-      const payments = winners.flatMap(({ payments }) => payments);
-      const paymentRows = payments.map((p) => invoicePaymentRow(p, s));
-      await upsert(db, 'invoice_payments', 'stripe_invoice_payment_id', paymentRows, tx);
-      await linkStoredCharges(db, paymentRows, tx);
-      activity.push(...list.flatMap(({ invoice }) => invoiceActivity(invoice)));
+      const paymentRows = winners.flatMap(({ payments }) => payments.map((p) => invoicePaymentRow(p, s)));
+      upsert(q, 'invoice_payments', 'stripe_invoice_payment_id', paymentRows);
+      batch.payments.push(...paymentRows);
+      batch.activity.push(...list.flatMap(({ invoice }) => invoiceActivity(invoice)));
       for (const r of rows) if (r.stripe_customer_id) changed.add(r.stripe_customer_id as string);
       return;
     }
     case 'charges': {
       const list = objects as readonly Stripe.Charge[];
-      const invoices = await invoicesOfCharges(
-        db,
-        list.map((c) => ({ id: c.id, paymentIntent: idOf(c.payment_intent) })),
-        tx,
-      );
-      const rows = list.map((c) => chargeRow(c, invoices.get(c.id) ?? null, s));
-      await measure('charges', 'stripe_charge_id', rows);
-      await upsert(db, 'charges', 'stripe_charge_id', rows, tx);
-      activity.push(...list.flatMap(chargeActivity));
+      const rows = list.map((c) => chargeRow(c, stored.chargeInvoices.get(c.id) ?? null, s));
+      measure('charges', 'stripe_charge_id', rows);
+      upsert(q, 'charges', 'stripe_charge_id', rows);
+      batch.activity.push(...list.flatMap(chargeActivity));
       for (const r of rows) if (r.stripe_customer_id) changed.add(r.stripe_customer_id as string);
       return;
     }
     case 'refunds': {
       const list = objects as readonly Stripe.Refund[];
       const rows = list.map((r) => refundRow(r, s));
-      await measure('refunds', 'stripe_refund_id', rows);
-      await upsert(db, 'refunds', 'stripe_refund_id', rows, tx);
-      activity.push(...list.flatMap(refundActivity));
+      measure('refunds', 'stripe_refund_id', rows);
+      upsert(q, 'refunds', 'stripe_refund_id', rows);
+      batch.activity.push(...list.flatMap(refundActivity));
       for (const r of list) {
         const c = idOf(r.customer);
         if (c) changed.add(c);
@@ -510,20 +581,19 @@ const PAYMENT_PRECEDENCE = 'is_default DESC, stripe_created_at DESC, stripe_invo
  * payment intent (or the charge itself, for a payment recorded as one), by PAYMENT_PRECEDENCE.
  */
 async function invoicesOfCharges(
-  db: Database,
+  q: Statements,
   charges: readonly { id: string; paymentIntent: string | null }[],
-  tx: Tx,
 ): Promise<Map<string, string>> {
   const paymentIntents = presentIds(charges.map((c) => c.paymentIntent));
   const ids = charges.map((c) => c.id);
   if (!ids.length) return new Map();
-  const [rows] = (await db.sequelize.query(
+  const rows = await q.all<{ invoice: string; pi: string | null; ch: string | null }>(
     `SELECT stripe_invoice_id AS invoice, stripe_payment_intent_id AS pi, stripe_charge_id AS ch
      FROM invoice_payments
-     WHERE stripe_charge_id IN (:ids) ${paymentIntents.length ? 'OR stripe_payment_intent_id IN (:paymentIntents)' : ''}
+     WHERE stripe_charge_id IN (?) ${paymentIntents.length ? 'OR stripe_payment_intent_id IN (?)' : ''}
      ORDER BY ${PAYMENT_PRECEDENCE}`,
-    { replacements: { ids, paymentIntents }, transaction: tx },
-  )) as [{ invoice: string; pi: string | null; ch: string | null }[], unknown];
+    [ids, ...(paymentIntents.length ? [paymentIntents] : [])],
+  );
   // The first row for each payment intent or charge is the one that decides.
   const byIntent = new Map<string, string>();
   const byCharge = new Map<string, string>();
@@ -540,26 +610,27 @@ async function invoicesOfCharges(
 }
 
 /**
- * Links the stored charges that newly written invoice payments name (charges written before
- * their invoice); a charge written later finds its invoice itself (invoicesOfCharges), by the
- * same rule. One statement, which rewrites only rows whose link changes.
+ * Links the stored charges that a batch's invoice payments name (charges written before their
+ * invoice, in an earlier batch or this one); a charge written in a later batch finds its
+ * invoice itself (invoicesOfCharges), by the same rule. One statement after the batch's pages,
+ * which rewrites only rows whose link changes.
  */
-async function linkStoredCharges(db: Database, payments: readonly Row[], tx: Tx): Promise<void> {
+function linkStoredCharges(q: Statements, payments: readonly Row[]): void {
   const paymentIntents = presentIds(payments.map((p) => p.stripe_payment_intent_id as string | null));
   const chargeIds = presentIds(payments.map((p) => p.stripe_charge_id as string | null));
-  if (!paymentIntents.length && !chargeIds.length) return;
   const where = [
-    ...(paymentIntents.length ? ['stripe_payment_intent_id IN (:paymentIntents)'] : []),
-    ...(chargeIds.length ? ['stripe_charge_id IN (:chargeIds)'] : []),
+    ...(paymentIntents.length ? ['stripe_payment_intent_id IN (?)'] : []),
+    ...(chargeIds.length ? ['stripe_charge_id IN (?)'] : []),
   ];
+  if (!where.length) return;
   const invoiceOf = (column: string) =>
     `(SELECT p.stripe_invoice_id FROM invoice_payments p WHERE p.${column} = charges.${column}
       ORDER BY ${PAYMENT_PRECEDENCE} LIMIT 1)`;
   const linked = `COALESCE(${invoiceOf('stripe_payment_intent_id')}, ${invoiceOf('stripe_charge_id')})`;
-  await db.sequelize.query(
+  q.run(
     `UPDATE charges SET stripe_invoice_id = ${linked}
      WHERE (${where.join(' OR ')}) AND COALESCE(stripe_invoice_id, '') <> COALESCE(${linked}, '')`,
-    { replacements: { paymentIntents, chargeIds }, transaction: tx },
+    [...(paymentIntents.length ? [paymentIntents] : []), ...(chargeIds.length ? [chargeIds] : [])],
   );
 }
 
@@ -568,31 +639,31 @@ async function linkStoredCharges(db: Database, payments: readonly Row[], tx: Tx)
  * Stripe still returns is removed again in the same transaction, so the sync never restores it
  * (the same columns as eraseCustomerPii of @medpro/db).
  */
-async function keepErased(db: Database, customers: Set<string>, tx: Tx): Promise<void> {
+async function keepErased(q: Statements, customers: Set<string>): Promise<void> {
   if (!customers.size) return;
-  const [rows] = (await db.sequelize.query(
-    'SELECT stripe_customer_id AS id FROM customers WHERE erased_at IS NOT NULL AND stripe_customer_id IN (:ids)',
-    { replacements: { ids: [...customers] }, transaction: tx },
-  )) as [{ id: string }[], unknown];
+  // Read after every write queued before it: the batch's own writes are in.
+  const rows = await q.all<{ id: string }>(
+    'SELECT stripe_customer_id AS id FROM customers WHERE erased_at IS NOT NULL AND stripe_customer_id IN (?)',
+    [[...customers]],
+  );
   const ids = rows.map((r) => r.id);
   if (!ids.length) return;
-  const run = (sql: string) => db.sequelize.query(sql, { replacements: { ids }, transaction: tx });
-  await run(
+  q.run(
     `UPDATE customers SET email = '', name = NULL, description = NULL, phone = NULL, address_line1 = NULL,
        address_line2 = NULL, address_city = NULL, address_state = NULL, address_postal_code = NULL,
-       metadata = NULL, raw = NULL WHERE stripe_customer_id IN (:ids)`,
+       metadata = NULL, raw = NULL WHERE stripe_customer_id IN (?)`,
+    [ids],
   );
   for (const table of ['customer_subscriptions', 'invoices', 'payment_methods', 'charges'])
-    await run(`UPDATE ${table} SET raw = NULL WHERE stripe_customer_id IN (:ids)`);
-  await run('UPDATE customer_subscriptions SET metadata = NULL WHERE stripe_customer_id IN (:ids)');
-  await run('UPDATE invoice_lines SET description = NULL, raw = NULL WHERE stripe_customer_id IN (:ids)');
+    q.run(`UPDATE ${table} SET raw = NULL WHERE stripe_customer_id IN (?)`, [ids]);
+  q.run('UPDATE customer_subscriptions SET metadata = NULL WHERE stripe_customer_id IN (?)', [ids]);
+  q.run('UPDATE invoice_lines SET description = NULL, raw = NULL WHERE stripe_customer_id IN (?)', [ids]);
 }
 
 /** Deleted customers keep their row (and history); only `deleted` flips. */
-export async function markCustomersDeleted(db: Database, ids: readonly string[], s: Stamp, tx: Tx) {
+export function markCustomersDeleted(q: Statements, ids: readonly string[], s: Stamp): void {
   if (!ids.length) return;
-  await upsertRows(
-    db.sequelize,
+  q.upsert(
     {
       table: 'customers',
       key: ['stripe_customer_id'],
@@ -608,7 +679,6 @@ export async function markCustomersDeleted(db: Database, ids: readonly string[],
       created_at: s.now,
       updated_at: s.now,
     })),
-    { transaction: tx },
   );
 }
 
