@@ -139,6 +139,22 @@ describe.each(dialects)('dialect helpers on %s', (dialect) => {
     expect(rows).toEqual([]);
   });
 
+  it('abandons the queue of a transaction that fails elsewhere: nothing queued runs after its rollback', async () => {
+    const failed = t.db.sequelize.transaction(async (transaction) => {
+      const q = Statements.of(transaction);
+      for (let i = 0; i < 20; i++) q.upsert(spec, [product(`prod_a${i}`, 'queued')]);
+      const error = new Error('mapping failed');
+      await q.abandon(error);
+      throw error;
+    });
+    await expect(failed).rejects.toThrow('mapping failed');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const [rows] = await t.db.sequelize.query(
+      "SELECT stripe_product_id FROM products WHERE stripe_product_id LIKE 'prod_a%'",
+    );
+    expect(rows).toEqual([]);
+  });
+
   it('refuses an empty list instead of sending IN ()', async () => {
     await t.db.sequelize
       .transaction(async (transaction) => {

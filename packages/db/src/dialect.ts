@@ -235,6 +235,15 @@ export class Statements {
     if (this.failure) throw this.failure.error;
   }
 
+  /**
+   * For a transaction about to roll back: nothing queued runs any more, and this resolves once
+   * the statement running (if any) is done, so none runs after the rollback, outside it.
+   */
+  async abandon(reason: unknown): Promise<void> {
+    this.failure ??= { error: reason };
+    await this.tail;
+  }
+
   private enqueue<T>(sql: string, values: readonly unknown[], method: 'run' | 'all'): Promise<T[]> {
     let prepared: Prepared;
     try {

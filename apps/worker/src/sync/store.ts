@@ -91,9 +91,14 @@ async function transactionWithRetry<T>(db: Database, fn: (tx: Tx) => Promise<T>)
 export async function writeInTransaction<T>(db: Database, fn: (q: Statements) => Promise<T> | T): Promise<T> {
   return inTransaction(db, async (tx) => {
     const q = Statements.of(tx);
-    const result = await fn(q);
-    await q.settle();
-    return result;
+    try {
+      const result = await fn(q);
+      await q.settle();
+      return result;
+    } catch (error) {
+      await q.abandon(error);
+      throw error;
+    }
   });
 }
 
