@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { type ResourceLimits, Worker } from 'node:worker_threads';
 
 const tsxApi = pathToFileURL(
   createRequire(import.meta.url)
@@ -13,7 +13,7 @@ const tsxApi = pathToFileURL(
  * then loads it. Node 20 does not apply the parent's module hooks, nor `--import` in execArgv,
  * to workers.
  */
-export function startThread(module: URL, workerData: unknown): Worker {
+export function startThread(module: URL, workerData: unknown, resourceLimits?: ResourceLimits): Worker {
   const boot = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(module.href)}); });`;
-  return new Worker(boot, { eval: true, workerData });
+  return new Worker(boot, { eval: true, workerData, ...(resourceLimits ? { resourceLimits } : {}) });
 }

@@ -30,24 +30,27 @@ export interface BatchWriter {
   close(): Promise<void>;
 }
 
-/** Batches between blocking WAL checkpoints. */
-const CHECKPOINT_EVERY = 8;
+/** WAL length (pages) past which the writer restarts it between transactions: 256 MB. */
+const WAL_RESTART_PAGES = 65_536;
 
 /**
  * Commits batches over `db`. SQLite: commits skip the WAL checkpoint (it cost ~15 % of the
- * writer's time); a PASSIVE one runs on another connection after each commit, and every few
- * batches one runs between transactions (mostly copied already, so short): checkpoints beside
- * the writer never finish while it appends, and the WAL only restarts after one that did.
+ * writer's time); a PASSIVE one runs on another connection after each commit. Those never
+ * finish while the writer appends, and the WAL only starts over after one that copied it all
+ * with no other writer in between (the main thread's heartbeats and leases write too): once it
+ * outgrows WAL_RESTART_PAGES, a RESTART checkpoint runs between two transactions. A passive
+ * one every 8 batches instead let it reach 11 GB, and grow on, at 100k customers.
  */
 export function committer(db: Database, countDrift: boolean): BatchWriter {
-  let batches = 0;
+  let walPages = 0;
   let checkpointing: Promise<void> | null = null;
   const knownCustomers = new Set<string>();
   return {
     async commit({ pages, cursors }) {
-      if (++batches % CHECKPOINT_EVERY === 0) {
+      if (walPages > WAL_RESTART_PAGES) {
         await checkpointing;
-        await checkpoint(db);
+        const restart = await checkpoint(db, 'RESTART');
+        walPages = restart.complete ? 0 : restart.walPages;
       }
       const drift: Record<string, number> = {};
       const results = await writePages(db, pages, {
@@ -57,6 +60,9 @@ export function committer(db: Database, countDrift: boolean): BatchWriter {
         alsoInTransaction: (q) => saveCursors(db, cursors, q.transaction),
       });
       checkpointing ??= checkpoint(db)
+        .then((passive) => {
+          walPages = passive.walPages;
+        })
         .catch(() => {}) // a later one copies what this one could not
         .finally(() => {
           checkpointing = null;
@@ -76,11 +82,21 @@ export interface WriterThreadData {
 
 export type WriterReply = { ok: true; outcome: BatchOutcome } | { ok: false; error: string };
 
+/**
+ * The writer thread's old-generation heap: V8 let it grow lazily to ~500 MB, which took the
+ * worker past its 1 GB budget; a batch (MAX_BATCH_PAGES of backfill.ts) needs a fraction.
+ */
+const WRITER_HEAP_MB = 256;
+
 /** The backfill's batch writer: in a thread of its own, unless the database is in memory. */
 export function batchWriter(db: Database, countDrift: boolean): BatchWriter {
   if (db.config.dialect === 'sqlite' && db.config.storage === ':memory:') return committer(db, countDrift);
   const data: WriterThreadData = { url: db.url, countDrift };
-  return threadWriter(startThread(new URL('./writer-thread.ts', import.meta.url), data));
+  return threadWriter(
+    startThread(new URL('./writer-thread.ts', import.meta.url), data, {
+      maxOldGenerationSizeMb: WRITER_HEAP_MB,
+    }),
+  );
 }
 
 /**

@@ -9,6 +9,7 @@
 import { setImmediate } from 'node:timers/promises';
 import type { Database, UpsertSpec } from '@medpro/db';
 import { enlargeSyncPageCache, Statements, type upsertRows } from '@medpro/db';
+import { QueryTypes } from 'sequelize';
 import type Stripe from 'stripe';
 import { chargeActivity, invoiceActivity, refundActivity, subscriptionActivity } from './activity.ts';
 import {
@@ -203,9 +204,25 @@ export interface WriteOptions {
   knownCustomers?: Set<string>;
 }
 
-/** SQLite: copies the WAL into the database as far as readers and writers allow, without blocking them. */
-export async function checkpoint(db: Database): Promise<void> {
-  if (db.dialect === 'sqlite') await db.sequelize.query('PRAGMA wal_checkpoint(PASSIVE)');
+/**
+ * SQLite: copies the WAL into the database. PASSIVE copies what it can without waiting for
+ * anyone; RESTART waits (busy timeout) until no one else writes, copies everything, and makes
+ * the next writer start the WAL over, which passive ones cannot ensure while others write.
+ * Returns the WAL's length in pages and whether all of it was copied (elsewhere: 0, true).
+ */
+export async function checkpoint(
+  db: Database,
+  mode: 'PASSIVE' | 'RESTART' = 'PASSIVE',
+): Promise<{ walPages: number; complete: boolean }> {
+  if (db.dialect !== 'sqlite') return { walPages: 0, complete: true };
+  const [result] = await db.sequelize.query<{ busy: number; log: number; checkpointed: number }>(
+    `PRAGMA wal_checkpoint(${mode})`,
+    { type: QueryTypes.SELECT },
+  );
+  return {
+    walPages: Math.max(0, result?.log ?? 0),
+    complete: result?.busy === 0 && result.log === result.checkpointed,
+  };
 }
 
 export type ObjectType =
