@@ -310,6 +310,8 @@ export async function writePages(
       const customers = results[i]!.customers;
       writeObjects(q, page.type, page.objects, page.stamp, stored, customers, options.drift, batch);
       for (const c of customers) touched.add(c);
+      // Lets finished statements hand over to the next ones between pages (each handover is a
+      // callback on this thread), so the database keeps working while the batch is built.
       await setImmediate();
     }
     insertActivity(q, batch.activity, now);
