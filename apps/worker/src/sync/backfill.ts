@@ -328,14 +328,6 @@ interface QueuedPage {
   reject: (error: unknown) => void;
 }
 
-/**
- * Pages a range may have queued ahead of its commits, and pages per transaction at most. Larger
- * transactions rewrite the same index pages less often (4 and 128 wrote 4.2 GB at 10k
- * customers, 1 and 32 6.8 GB), but hold more pages in memory: these keep the worker under 1 GB.
- */
-const QUEUED_PER_RANGE = 2;
-const MAX_BATCH_PAGES = 64;
-
 /** The cursors of a batch, the latest of each range (pages of one range queue in order). */
 function latestCursors(batch: readonly QueuedPage[]): Cursor[] {
   const byRange = new Map<string, Cursor>();
@@ -348,7 +340,7 @@ function latestCursors(batch: readonly QueuedPage[]): Cursor[] {
  * batch-writer.ts), each batch one transaction holding every page's rows and its range's
  * cursor, while fetching goes on. One writer on either dialect: SQLite has one anyway, and on
  * MySQL concurrent multi-page transactions deadlock on each other's upserts. A range queues at
- * most QUEUED_PER_RANGE pages ahead of its commits (backpressure, flat memory), in order, so its
+ * a few pages ahead of its commits (backpressure, flat memory; see BatchLimits), in order, so its
  * stored cursor only moves forward. Once the backfill stops, pages still queued are dropped: their ranges resume from the cursors
  * of the pages committed.
  */
@@ -361,6 +353,11 @@ class PageWriter {
     private readonly drift: DriftCounter | undefined,
     private readonly signal: AbortSignal,
   ) {}
+
+  /** Pages a range may have queued ahead of its commits. */
+  get queuedPerRange(): number {
+    return this.batches.limits.queuedPerRange;
+  }
 
   write(page: PageWrite, cursors: Cursor[]): Promise<WriteResult | null> {
     return new Promise((resolve, reject) => {
@@ -383,7 +380,7 @@ class PageWriter {
   private pump(): void {
     if (this.signal.aborted) for (const q of this.queue.splice(0)) q.resolve(null);
     if (this.writing || !this.queue.length) return;
-    this.writing = this.commit(this.queue.splice(0, MAX_BATCH_PAGES)).finally(() => {
+    this.writing = this.commit(this.queue.splice(0, this.batches.limits.pagesPerBatch)).finally(() => {
       this.writing = null;
       this.pump();
     });
@@ -555,7 +552,7 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
             signal,
           ),
         );
-        while (queued.length >= QUEUED_PER_RANGE) await queued.shift();
+        while (queued.length >= writer.queuedPerRange) await queued.shift();
         if (signal.aborted) break;
         const next: Cursor = {
           ...c,
