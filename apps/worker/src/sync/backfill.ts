@@ -339,10 +339,10 @@ function latestCursors(batch: readonly QueuedPage[]): Cursor[] {
  * The backfill's writer: fetched pages queue here and are committed in batches (see
  * batch-writer.ts), each batch one transaction holding every page's rows and its range's
  * cursor, while fetching goes on. One writer on either dialect: SQLite has one anyway, and on
- * MySQL concurrent multi-page transactions deadlock on each other's upserts. A range queues at
- * a few pages ahead of its commits (backpressure, flat memory; see BatchLimits), in order, so its
- * stored cursor only moves forward. Once the backfill stops, pages still queued are dropped: their ranges resume from the cursors
- * of the pages committed.
+ * MySQL concurrent multi-page transactions deadlock on each other's upserts. A range queues a
+ * few pages ahead of its commits (backpressure, flat memory; see BatchLimits), in order, so its
+ * stored cursor only moves forward. Once the backfill stops, pages still queued are dropped:
+ * their ranges resume from the cursors of the pages committed.
  */
 class PageWriter {
   private readonly queue: QueuedPage[] = [];

@@ -1,9 +1,9 @@
 /**
  * The backfill's commits: each batch of fetched pages in one transaction with its ranges'
- * cursors. It runs in a thread of its own (writer-thread.ts), so building rows, binding them and
- * handing statements to the database never wait behind the fetchers' response parsing on the
- * main thread, nor the reverse; an in-memory database, which a thread cannot open, commits in
- * the calling thread.
+ * cursors. On SQLite they run in a thread of its own (writer-thread.ts), so building rows,
+ * binding them and handing statements to the database never wait behind the fetchers' response
+ * parsing on the main thread, nor the reverse; MySQL, and an in-memory SQLite database, which a
+ * thread cannot open, commit in the calling thread (see batchWriter).
  */
 import type { Worker } from 'node:worker_threads';
 import type { Database } from '@medpro/db';

@@ -357,19 +357,21 @@ async function readStored(q: Statements, pages: readonly PageWrite[], drift: boo
     ofType('charges').map((c) => ({ id: c.id, paymentIntent: idOf(c.payment_intent) })),
   );
   const raw = new Map<string, Map<string, unknown>>();
+  // One read per type (not per page): a batch holds many pages of one type.
   const rawReads = drift
-    ? pages.map(async (page) => {
-        const target = DRIFT_TABLES[page.type];
-        const ids = page.objects.map((object) => objectId(page.type, object));
+    ? [...new Set(pages.map((p) => p.type))].map(async (type) => {
+        const target = DRIFT_TABLES[type];
+        const ids = ofType(type).map((object) => objectId(type, object));
         if (!target || !ids.length) return;
         const [table, key] = target;
         const rows = await q.all<{ id: string; raw: unknown }>(
           `SELECT ${key} AS id, raw FROM ${table} WHERE ${key} IN (?)`,
           [ids],
         );
-        const byId = raw.get(table) ?? new Map<string, unknown>();
-        raw.set(table, byId);
-        for (const r of rows) byId.set(r.id, typeof r.raw === 'string' ? JSON.parse(r.raw) : r.raw);
+        raw.set(
+          table,
+          new Map(rows.map((r) => [r.id, typeof r.raw === 'string' ? JSON.parse(r.raw) : r.raw])),
+        );
       })
     : [];
   const [storedVersions, links] = await Promise.all([versions, chargeInvoices, ...rawReads]);
