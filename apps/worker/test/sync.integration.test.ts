@@ -3,9 +3,9 @@
  * backfill, request economy, resumption after kills, faults, ordering of events, leases.
  */
 
-import { createDatabase, eraseCustomerPii, migrate } from '@medpro/db';
+import { createDatabase, eraseCustomerPii, indexesDeferred, migrate } from '@medpro/db';
 import { storeEvents } from '@medpro/db/stripe-inbox';
-import { createTestDatabase, testDialects } from '@medpro/db/testing';
+import { createTestDatabase, indexDefinitions, testDialects } from '@medpro/db/testing';
 import { type Account, generateAccount, type Simulator, startSimulator } from '@medpro/stripe-sim';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -349,6 +349,7 @@ describe.each(await testDialects())('Stripe sync on %s', (dialect) => {
         seed = (seed * 1103515245 + 12345) % 2 ** 31;
         return seed / 2 ** 31;
       };
+      const schema = await indexDefinitions(t.db.sequelize);
       let runs = 0;
       for (;;) {
         runs++;
@@ -367,7 +368,11 @@ describe.each(await testDialects())('Stripe sync on %s', (dialect) => {
         );
         if (run.status === 'succeeded') break;
         expect(run.status).toBe('interrupted');
+        // The first backfill's indexes stay deferred for the run that resumes it (SQLite).
+        expect(await indexesDeferred(t.db.sequelize)).toBe(dialect === 'sqlite');
       }
+      expect(await indexesDeferred(t.db.sequelize)).toBe(false);
+      expect(await indexDefinitions(t.db.sequelize)).toEqual(schema);
       expect(runs).toBeGreaterThan(2);
       // One run, resumed: no second run was started from scratch.
       expect(await count(t.db, 'sync_runs', "WHERE kind = 'full'")).toBe(1);
@@ -429,6 +434,42 @@ describe.each(await testDialects())('Stripe sync on %s', (dialect) => {
       await broken.stop();
     }
   });
+
+  it.runIf(dialect === 'sqlite')(
+    'a first backfill that fails builds the indexes it deferred back, as they were',
+    { timeout: T },
+    async () => {
+      const t = await createTestDatabase(dialect);
+      try {
+        const schema = await indexDefinitions(t.db.sequelize);
+        const gateway = gatewayFor(sim);
+        const call = gateway.call.bind(gateway);
+        let deferredDuringRun: boolean | null = null;
+        // Once a first page is committed, Stripe refuses for good (a 400 is not retried).
+        gateway.call = async (what, fn, signal) => {
+          if (deferredDuringRun !== null)
+            throw Object.assign(new Error(`refused: ${what}`), { statusCode: 400 });
+          return call(what, fn, signal);
+        };
+        const error = await runFull(
+          deps(t.db, {
+            gateway,
+            onCustomersChanged: async () => {
+              deferredDuringRun ??= await indexesDeferred(t.db.sequelize);
+            },
+          }),
+          { kind: 'full', triggeredBy: 'test' },
+        ).catch((e) => e);
+        expect(error.message).toMatch(/refused/);
+        expect(deferredDuringRun).toBe(true);
+        expect(await indexesDeferred(t.db.sequelize)).toBe(false);
+        expect(await indexDefinitions(t.db.sequelize)).toEqual(schema);
+        expect(await count(t.db, 'sync_runs', "WHERE status = 'failed'")).toBe(1);
+      } finally {
+        await t.destroy();
+      }
+    },
+  );
 
   it('links a charge to its invoice whichever of the two is written first', { timeout: T }, async () => {
     const stripe = gatewayFor(sim).stripe;

@@ -1,4 +1,5 @@
 export * from './analytics-engine.ts';
+export { deferIndexesWhileEmpty, indexesDeferred, restoreDeferredIndexes } from './bulk-load.ts';
 export {
   type DatabaseConfig,
   DatabaseConfigError,

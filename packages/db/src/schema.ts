@@ -862,3 +862,13 @@ export const TABLES_V6: Record<string, TableDefinition> = {
 export const TABLE_INDEXES_V15: Record<string, { name: string; fields: string[] }[]> = {
   charges: [{ name: 'idx_charges_payment_intent', fields: ['stripe_payment_intent_id'] }],
 };
+
+/** V16: the indexes a first backfill builds after loading, with their definitions (bulk-load.ts). */
+export const TABLES_V7: Record<string, TableDefinition> = {
+  deferred_indexes: {
+    attributes: {
+      name: { type: STRING(255), primaryKey: true },
+      definition: { type: TEXT, allowNull: false },
+    },
+  },
+};

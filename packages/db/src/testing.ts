@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Sequelize } from 'sequelize';
+import { QueryTypes, Sequelize } from 'sequelize';
 import { parseDatabaseUrl } from './config.ts';
 import { createDatabase, type Database } from './connection.ts';
 import { mysqlDriver } from './dialect.ts';
@@ -117,4 +117,20 @@ export async function createTestDatabase(
       await empty.destroy();
     },
   };
+}
+
+/** Every index of the database with its definition (SQLite) or its columns in order (MySQL). */
+export function indexDefinitions(sequelize: Sequelize): Promise<object[]> {
+  return sequelize.getDialect() === 'sqlite'
+    ? sequelize.query(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name",
+        {
+          type: QueryTypes.SELECT,
+        },
+      )
+    : sequelize.query(
+        `SELECT TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX, COLUMN_NAME FROM information_schema.STATISTICS
+         WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`,
+        { type: QueryTypes.SELECT },
+      );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, readProgress } from './sync-progress';
+import { formatDuration, phaseLabel, readProgress } from './sync-progress';
 
 describe('readProgress', () => {
   it('sums the types with a known total and takes the slowest ETA', () => {
@@ -48,6 +48,16 @@ describe('formatDuration', () => {
       '1 min 05 s',
       '2 h 03 min',
       '—',
+    ]);
+  });
+});
+
+describe('phaseLabel', () => {
+  it('names the worker phases in Portuguese and shows an unknown one as it came', () => {
+    expect([phaseLabel('listing'), phaseLabel('building indexes'), phaseLabel('rehashing')]).toEqual([
+      'listando objetos',
+      'criando índices',
+      'rehashing',
     ]);
   });
 });

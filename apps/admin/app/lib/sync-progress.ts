@@ -82,6 +82,19 @@ export function typeLabel(type: string): string {
   return TYPE_LABEL[type] ?? type.replace(/_/g, ' ');
 }
 
+/** The worker's phase names (backfill.ts), as the page shows them. */
+const PHASE_LABEL: Record<string, string> = {
+  listing: 'listando objetos',
+  'resolving customers': 'buscando clientes excluídos',
+  'building indexes': 'criando índices',
+  done: 'concluída',
+  stopped: 'interrompida',
+};
+
+export function phaseLabel(phase: string): string {
+  return PHASE_LABEL[phase] ?? phase;
+}
+
 const RUN_STATUS: Record<string, { label: string; tone: string }> = {
   queued: { label: 'Na fila', tone: 'info' },
   running: { label: 'Em andamento', tone: 'info' },

@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData, useNavigation, useRevalidator } fro
 import { useEffect, useRef, useState } from 'react';
 import { EmptyState, PageHeader, Pagination, RouteError } from '~/components/ui';
 import { readAppError } from '~/lib/app-error.server';
-import { formatDuration, readProgress, runStatus, typeLabel } from '~/lib/sync-progress';
+import { formatDuration, phaseLabel, readProgress, runStatus, typeLabel } from '~/lib/sync-progress';
 import { callerFor } from '~/lib/trpc.server';
 
 export const meta: MetaFunction = () => [{ title: 'Sincronização · MedPro' }];
@@ -107,7 +107,7 @@ function RunProgress({ run }: { run: Run }) {
         <strong data-testid="sync-percent">{percent === null ? '…' : `${percent} %`}</strong>
       </div>
       <p className="small muted" aria-live="polite">
-        {view.phase ? `Fase: ${view.phase} · ` : ''}
+        {view.phase ? `Fase: ${phaseLabel(view.phase)} · ` : ''}
         {f.number(run.objects)} objetos · {f.number(Math.round(view.rate))} obj/s · restante{' '}
         {formatDuration(view.etaSeconds)} · {f.number(run.requests)} chamadas à API
       </p>

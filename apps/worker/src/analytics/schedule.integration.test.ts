@@ -1,3 +1,4 @@
+import { deferIndexesWhileEmpty, restoreDeferredIndexes } from '@medpro/db';
 import { createTestDatabase, testDialects } from '@medpro/db/testing';
 import { generateAccount } from '@medpro/stripe-sim';
 import pino from 'pino';
@@ -57,6 +58,38 @@ describe.each(await testDialects())('analytics schedule on %s', (dialect) => {
     // A new day keeps yesterday's customer_metrics rows and adds today's.
     expect(await count('SELECT COUNT(*) AS n FROM customer_metrics')).toBe(2 * metrics);
   }, 60_000);
+
+  it.runIf(dialect === 'sqlite')(
+    'waits while a first backfill has the indexes deferred, then computes what it loaded',
+    async () => {
+      const loading = await createTestDatabase(dialect);
+      try {
+        await deferIndexesWhileEmpty(loading.db.sequelize);
+        await loadSimulatorAccount(
+          loading.db,
+          generateAccount({ customers: 5, months: 3, seed: 4, now: NOW }),
+        );
+        const scheduler = new AnalyticsScheduler(loading.db, log, 'test', () => clock);
+        const daily = async () =>
+          Number(
+            (
+              await loading.db.sequelize.query<{ n: unknown }>(
+                'SELECT COUNT(*) AS n FROM customer_analytics_daily',
+                { type: QueryTypes.SELECT },
+              )
+            )[0]?.n,
+          );
+        await scheduler.tick();
+        expect(await daily()).toBe(0);
+        await restoreDeferredIndexes(loading.db.sequelize);
+        await scheduler.tick();
+        expect(await daily()).toBeGreaterThan(0);
+      } finally {
+        await loading.destroy();
+      }
+    },
+    60_000,
+  );
 
   it('rebuilds when the metric settings version changes', async () => {
     const scheduler = new AnalyticsScheduler(t.db, log, 'test', () => clock);

@@ -4,9 +4,11 @@
  *   recomputed on the next tick (so a sync batch never waits for the analytics);
  * - a full rebuild runs when the metric settings version changed, when a new UTC day began
  *   (a new daily row and customer_metrics snapshot), or when nothing was ever computed.
- * Both run under one lease, so two workers never write the analytics at once.
+ * Both run under one lease, so two workers never write the analytics at once. Neither runs while
+ * a first backfill has the mirror's indexes deferred: without them every read is a table scan;
+ * the customers queued meanwhile are recomputed once the indexes are built.
  */
-import type { Database } from '@medpro/db';
+import { type Database, indexesDeferred } from '@medpro/db';
 import { type Day, toDay } from '@medpro/metrics';
 import type { Logger } from '../logger.ts';
 import { withLease } from '../sync/lease.ts';
@@ -31,6 +33,7 @@ export class AnalyticsScheduler {
 
   /** One pass: a full rebuild if due, else the queued customers. */
   async tick(signal?: AbortSignal): Promise<void> {
+    if (await indexesDeferred(this.db.sequelize)) return;
     const now = this.clock();
     const today: Day = toDay(now);
     await withLease(

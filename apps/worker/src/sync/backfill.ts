@@ -5,7 +5,7 @@
  * rows), so a run killed anywhere resumes without gaps or duplicates.
  */
 import { setMaxListeners } from 'node:events';
-import type { Database } from '@medpro/db';
+import { type Database, deferIndexesWhileEmpty, restoreDeferredIndexes } from '@medpro/db';
 import type Stripe from 'stripe';
 import { type BatchWriter, batchWriter } from './batch-writer.ts';
 import type { StripeGateway } from './client.ts';
@@ -489,6 +489,9 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
     : undefined;
   let objects = 0;
   let phase = 'listing';
+  // A first backfill into an empty SQLite mirror builds most secondary indexes at its end.
+  const deferred = await deferIndexesWhileEmpty(db.sequelize);
+  if (deferred) log.info({ run: runId }, 'secondary indexes deferred until the backfill ends');
 
   const progress = (): RunProgress => {
     const elapsed = Math.max(0.001, (performance.now() - startedAt) / 1000);
@@ -616,12 +619,36 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
       phase = 'resolving customers';
       objects += await resolvePlaceholders(options, signal, requests);
     }
+    if (completed && !signal.aborted && deferred) await buildDeferredIndexes();
     phase = completed && !signal.aborted ? 'done' : 'stopped';
     return { completed: completed && !signal.aborted, objects, progress: progress(), drift: driftByType };
+  } catch (e) {
+    // A failed run is not resumed by itself: the admin app and analytics need the indexes now.
+    // A stopped one keeps them deferred for the run that resumes it.
+    if (deferred && !options.signal.aborted) {
+      await buildDeferredIndexes().catch((indexError) =>
+        log.error(
+          { run: runId, err: indexError },
+          'building the deferred indexes failed; the next backfill retries',
+        ),
+      );
+    }
+    throw e;
   } finally {
     await writer.close();
     clearInterval(timer);
     if (!error) await beat().catch(() => {});
+  }
+
+  async function buildDeferredIndexes() {
+    phase = 'building indexes';
+    await beat().catch(() => {});
+    const started = performance.now();
+    const built = await restoreDeferredIndexes(db.sequelize);
+    log.info(
+      { run: runId, indexes: built, ms: Math.round(performance.now() - started) },
+      'deferred indexes built',
+    );
   }
 }
 

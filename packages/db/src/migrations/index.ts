@@ -1,5 +1,6 @@
 import { type ModelAttributes, type QueryInterface, QueryTypes, type Sequelize } from 'sequelize';
 import { SequelizeStorage, Umzug } from 'umzug';
+import { restoreDeferredIndexes } from '../bulk-load.ts';
 import { refreshCurrentPlans } from '../current-plans.ts';
 import { mysqlCustomerSearchBytes, mysqlCustomerSearchColumn, sqliteCustomerSearchDdl } from '../dialect.ts';
 import {
@@ -28,6 +29,7 @@ import {
   TABLES_V4,
   TABLES_V5,
   TABLES_V6,
+  TABLES_V7,
   type TableDefinition,
 } from '../schema.ts';
 import { PLAN_DDL_MYSQL, PLAN_DDL_SQLITE } from './plan-ddl.ts';
@@ -190,6 +192,12 @@ const MIGRATIONS = [
       if (sequelize.getDialect() === 'mysql') await binaryStripeIdColumns(sequelize);
     },
   },
+  {
+    name: '0024-deferred-indexes',
+    async up({ context: { queryInterface } }: { context: MigrationContext }) {
+      await createMissingTables(queryInterface, TABLES_V7);
+    },
+  },
 ];
 
 async function addMissingColumns(
@@ -283,7 +291,10 @@ function migrator(sequelize: Sequelize) {
 
 /** Applies pending migrations; returns the names applied (empty when up to date). */
 export async function migrate(sequelize: Sequelize): Promise<string[]> {
-  const applied = await migrator(sequelize).up();
+  const umzug = migrator(sequelize);
+  // A migration may change an index a first backfill deferred: it finds the schema whole.
+  if ((await umzug.pending()).length) await restoreDeferredIndexes(sequelize);
+  const applied = await umzug.up();
   return applied.map((m) => m.name);
 }
 
