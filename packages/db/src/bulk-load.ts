@@ -10,7 +10,7 @@
  * transaction as the drop, so whatever stops the load (a failure, a killed worker, a schema
  * migration) can put back exactly what was there.
  */
-import { QueryTypes, type Sequelize, Transaction } from 'sequelize';
+import { QueryTypes, type Sequelize } from 'sequelize';
 
 /**
  * The secondary indexes of the large mirror tables that neither the sync's writes nor its
@@ -32,9 +32,6 @@ const DEFERRABLE: Record<string, readonly string[]> = {
   invoice_payments: ['idx_invoice_payments_invoice'],
   customer_activity: ['idx_customer_date', 'idx_type'],
 };
-
-/** Takes SQLite's write lock at BEGIN, waiting for it, so a read before the writes cannot make it fail. */
-const IMMEDIATE = Transaction.TYPES.IMMEDIATE;
 
 /** The mirror holds none of the rows a first backfill loads. */
 async function mirrorEmpty(sequelize: Sequelize): Promise<boolean> {
@@ -69,7 +66,7 @@ export async function deferIndexesWhileEmpty(sequelize: Sequelize): Promise<bool
   if ((await deferredNames(sequelize)).length) return true;
   if (!(await mirrorEmpty(sequelize))) return false;
   const names = Object.values(DEFERRABLE).flat();
-  await sequelize.transaction({ type: IMMEDIATE }, async (transaction) => {
+  await sequelize.transaction(async (transaction) => {
     const present = await sequelize.query<{ name: string; sql: string }>(
       `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name IN (${names.map(() => '?').join(', ')})`,
       { type: QueryTypes.SELECT, replacements: names, transaction },
@@ -103,7 +100,7 @@ export async function restoreDeferredIndexes(sequelize: Sequelize): Promise<numb
     { type: QueryTypes.SELECT },
   );
   for (const index of deferred) {
-    await sequelize.transaction({ type: IMMEDIATE }, async (transaction) => {
+    await sequelize.transaction(async (transaction) => {
       const [exists] = await sequelize.query<{ n: number }>(
         "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'index' AND name = ?",
         { type: QueryTypes.SELECT, replacements: [index.name], transaction },

@@ -54,6 +54,9 @@ export function createDatabase(url: string = defaultDatabaseUrl(), options: Data
             supportBigNumbers: true,
             bigNumberStrings: false,
             charset: 'utf8mb4',
+            // Each prepared statement holds server memory until closed, and the server allows
+            // ~16k in all: a connection keeps its 64 most recent (the sync's writes: Statements).
+            maxPreparedStatements: 64,
           },
           pool: { max: 10, min: 0, idle: 10_000 },
         });

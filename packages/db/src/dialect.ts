@@ -170,7 +170,7 @@ export async function upsertRows(
 /** Rows per upsert statement. */
 const UPSERT_BATCH = 500;
 
-/** A statement bound or formatted when queued: executed at its turn, or discarded. */
+/** A statement ready to execute at its turn, or to be discarded. */
 interface Prepared {
   execute<T>(method: 'run' | 'all'): Promise<T[]>;
   discard(): void;
@@ -179,9 +179,9 @@ interface Prepared {
 /**
  * The statements of one transaction, sent to its connection one after another in the order
  * they were queued, each only once every one before it succeeded (a failed statement may have
- * ended the transaction, and what follows must not run outside it). Each statement is bound
- * (SQLite) or formatted (MySQL) on the spot, so building and binding the next ones overlaps the
- * database executing the current one, where awaiting each statement made them take turns.
+ * ended the transaction, and what follows must not run outside it). SQLite's are bound on the
+ * spot, so building and binding the next ones overlaps the database executing the current one,
+ * where awaiting each statement made them take turns.
  * Values are bound, never spliced into the SQL: `?` placeholders, an array value expanding to a
  * list. Sequelize's own queries in the same transaction must wait for `settle()`.
  */
@@ -329,19 +329,27 @@ function prepareSqlite(connection: sqlite3.Database, sql: string, values: unknow
 /** What we use of a mysql2 connection (Sequelize's transaction holds one). */
 interface MysqlConnection {
   format(sql: string, values: unknown[]): string;
+  execute(sql: string, values: unknown[], callback: (error: Error | null, rows: unknown) => void): void;
   query(sql: string, callback: (error: Error | null, rows: unknown) => void): void;
 }
 
+/** The most placeholders one prepared statement may have (the protocol counts them in 16 bits). */
+const MYSQL_MAX_PLACEHOLDERS = 65_535;
+
 function prepareMysql(connection: MysqlConnection, sql: string, values: unknown[]): Prepared {
-  // Escaped now, on this thread: at its turn the statement is only sent.
-  const text = values.length ? connection.format(sql, values) : sql;
   return {
-    execute: <T>() =>
+    execute: <T>(method: 'run' | 'all') =>
       new Promise<T[]>((resolve, reject) => {
-        connection.query(text, (error, rows) => {
+        const done = (error: Error | null, rows: unknown) => {
           if (error) reject(new DatabaseError(Object.assign(error, { sql })));
           else resolve(Array.isArray(rows) ? (rows as T[]) : []);
-        });
+        };
+        // Writes go as prepared statements: their values travel in binary, where escaping them
+        // into the SQL text (raw JSON above all) took half the writer's CPU and the server's
+        // parsing more (10k on MariaDB: 51 s → 34 s). Reads keep the text protocol's decoding.
+        if (method === 'run' && values.length && values.length <= MYSQL_MAX_PLACEHOLDERS)
+          connection.execute(sql, values, done);
+        else connection.query(values.length ? connection.format(sql, values) : sql, done);
       }),
     discard: () => {},
   };
