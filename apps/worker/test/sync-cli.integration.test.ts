@@ -5,7 +5,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { createTestDatabase } from '@medpro/db/testing';
+import { indexesDeferred } from '@medpro/db';
+import { createTestDatabase, indexDefinitions } from '@medpro/db/testing';
 import { type Simulator, startSimulator } from '@medpro/stripe-sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newHolderId, runFull } from '../src/sync/index.ts';
@@ -56,6 +57,7 @@ describe('medpro sync (process)', () => {
     const reference = await createTestDatabase('sqlite');
     const t = await createTestDatabase('sqlite');
     try {
+      const schema = await indexDefinitions(t.db.sequelize);
       await runFull(
         { db: reference.db, gateway: gatewayFor(sim), log: quietLog, holder: newHolderId() },
         { kind: 'full', triggeredBy: 'test' },
@@ -80,6 +82,7 @@ describe('medpro sync (process)', () => {
         unknown,
       ];
       expect(run.status).toBe('running'); // as the dead process left it
+      expect(await indexesDeferred(t.db.sequelize)).toBe(true); // for the run that resumes it
 
       const second = await medpro(['sync', '--full'], envFor(t.url)).done;
       expect(second.stderr).toBe('');
@@ -87,6 +90,7 @@ describe('medpro sync (process)', () => {
       expect(second.stdout).toMatch(/Full sync run 1 succeeded/);
       expect(await count(t.db, 'sync_runs')).toBe(1);
       expect(await dump(t.db)).toEqual(await dump(reference.db));
+      expect(await indexDefinitions(t.db.sequelize)).toEqual(schema);
     } finally {
       await t.destroy();
       await reference.destroy();

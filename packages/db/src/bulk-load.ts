@@ -2,9 +2,9 @@
  * A first backfill loads an empty mirror with rows in random key order. Every transaction then
  * rewrites each page its keys touch in every secondary index, once in SQLite's WAL and again at
  * the checkpoint: at 100k customers, 133 GB written for a 7 GB database. Building those indexes
- * once the rows are in sorts them instead (18 s at 100k), and the backfill took 356 s instead of
- * 503 s. MariaDB gained nothing (its foreign keys keep the customer indexes anyway, and the
- * server's per-statement cost dominates), so this is SQLite's alone.
+ * once the rows are in sorts them instead (~18 s at 100k), and the backfill took 381 s instead
+ * of 503 s. MariaDB gained nothing at 10k (its foreign keys need the customer indexes anyway),
+ * so this is SQLite's alone.
  *
  * Each dropped index's own `CREATE INDEX` statement is kept in `deferred_indexes`, in the same
  * transaction as the drop, so whatever stops the load (a failure, a killed worker, a schema
