@@ -863,7 +863,7 @@ export const TABLE_INDEXES_V15: Record<string, { name: string; fields: string[] 
   charges: [{ name: 'idx_charges_payment_intent', fields: ['stripe_payment_intent_id'] }],
 };
 
-/** V16: the indexes a first backfill builds after loading, with their definitions (bulk-load.ts). */
+/** The indexes a first SQLite backfill builds after loading, with their definitions (bulk-load.ts). */
 export const TABLES_V7: Record<string, TableDefinition> = {
   deferred_indexes: {
     attributes: {
