@@ -44,16 +44,14 @@ async function mirrorEmpty(sequelize: Sequelize): Promise<boolean> {
   return !Number(row?.any);
 }
 
-async function deferredNames(sequelize: Sequelize): Promise<string[]> {
-  const rows = await sequelize.query<{ name: string }>('SELECT name FROM deferred_indexes ORDER BY name', {
-    type: QueryTypes.SELECT,
-  });
-  return rows.map((r) => r.name);
-}
-
 /** Whether indexes are deferred: a first backfill is loading, or one stopped before it ended. */
 export async function indexesDeferred(sequelize: Sequelize): Promise<boolean> {
-  return sequelize.getDialect() === 'sqlite' && (await deferredNames(sequelize)).length > 0;
+  if (sequelize.getDialect() !== 'sqlite') return false;
+  const [row] = await sequelize.query<{ any: number }>(
+    'SELECT EXISTS (SELECT 1 FROM deferred_indexes) AS any',
+    { type: QueryTypes.SELECT },
+  );
+  return Boolean(Number(row?.any));
 }
 
 /**
@@ -63,7 +61,7 @@ export async function indexesDeferred(sequelize: Sequelize): Promise<boolean> {
  */
 export async function deferIndexesWhileEmpty(sequelize: Sequelize): Promise<boolean> {
   if (sequelize.getDialect() !== 'sqlite') return false;
-  if ((await deferredNames(sequelize)).length) return true;
+  if (await indexesDeferred(sequelize)) return true;
   if (!(await mirrorEmpty(sequelize))) return false;
   const names = Object.values(DEFERRABLE).flat();
   await sequelize.transaction(async (transaction) => {

@@ -619,9 +619,10 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
       phase = 'resolving customers';
       objects += await resolvePlaceholders(options, signal, requests);
     }
-    if (completed && !signal.aborted && deferred) await buildDeferredIndexes();
-    phase = completed && !signal.aborted ? 'done' : 'stopped';
-    return { completed: completed && !signal.aborted, objects, progress: progress(), drift: driftByType };
+    const finished = completed && !signal.aborted;
+    if (finished && deferred) await buildDeferredIndexes();
+    phase = finished ? 'done' : 'stopped';
+    return { completed: finished, objects, progress: progress(), drift: driftByType };
   } catch (e) {
     // A failed run is not resumed by itself: the admin app and analytics need the indexes now.
     // A stopped one keeps them deferred for the run that resumes it.
